@@ -1,0 +1,91 @@
+"""Wiring: settings, the database and the calendar, built once per command and passed down.
+
+No global state: every command builds an :class:`App` from its options and hands its
+parts to the functions it calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.calendar import ObligationSpec, load_calendar
+from config.settings import Settings
+from storage import migrate
+from storage.db import DatabaseError, check_connection, make_engine, session_factory
+from storage.obligations import sync_obligations
+
+
+class LdlError(RuntimeError):
+    """A user-facing error: printed as one line, exit code 2."""
+
+
+def parse_moment(value: str | None, settings: Settings) -> datetime:
+    """``--now``: an ISO date-time; without an offset it is local time (Asia/Ho_Chi_Minh)."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise LdlError(f"--now {value!r} is not an ISO date-time such as "
+                       "2021-03-20T09:00+07:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings.tz)
+    return moment.astimezone(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = self._engine or make_engine(self.settings.effective_database_url)
+        check_connection(engine)
+        return engine
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
+    @cached_property
+    def calendar(self) -> list[ObligationSpec]:
+        cal = self.settings.calendar
+        return load_calendar(cal.file, cal.years)
+
+    def spec(self, key: str) -> ObligationSpec:
+        for spec in self.calendar:
+            if spec.key == key:
+                return spec
+        known = ", ".join(s.key for s in self.calendar)
+        raise LdlError(f"unknown obligation {key!r}; the calendar has: {known}")
+
+    def init_db(self) -> tuple[str | None, str | None]:
+        before_after = migrate.upgrade(self.engine)
+        self.sync_calendar()
+        return before_after
+
+    def require_schema(self) -> None:
+        """Refuse to run on a database that `ldl init` has not prepared (or is outdated)."""
+        if not inspect(self.engine).has_table("alembic_version"):
+            raise DatabaseError(
+                f"the database {self.engine.url.render_as_string(hide_password=True)} "
+                "has no ldl-inbox schema yet; run `ldl init`")
+        if migrate.current_revision(self.engine) != migrate.head_revision(self.engine):
+            raise DatabaseError("the database schema is older than this version of "
+                                "ldl-inbox; run `ldl init` to upgrade it")
+
+    def sync_calendar(self) -> None:
+        with self.sessions.begin() as session:
+            sync_obligations(session, self.calendar)
+
+    def ready(self) -> App:
+        """Schema checked and calendar mirrored: what most commands need first."""
+        self.require_schema()
+        self.sync_calendar()
+        return self

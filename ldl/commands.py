@@ -1,0 +1,1 @@
+"""Commands of the ingest and scheduler packages, attached to the ``ldl`` group."""

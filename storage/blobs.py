@@ -1,0 +1,30 @@
+"""Content-addressed bytes: a blob is stored once under its sha256, whoever refers to it."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Blob
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def put_blob(session: Session, data: bytes, sha256: str | None = None) -> str:
+    """Store ``data`` unless a blob with the same hash exists; returns the hash."""
+    digest = sha256 or sha256_hex(data)
+    if session.get(Blob, digest) is None:
+        session.add(Blob(sha256=digest, size=len(data), data=data))
+        session.flush()
+    return digest
+
+
+def get_blob(session: Session, sha256: str) -> bytes:
+    data = session.scalar(select(Blob.data).where(Blob.sha256 == sha256))
+    if data is None:
+        raise KeyError(f"no blob {sha256}")
+    return bytes(data)
