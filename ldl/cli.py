@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config.calendar import BLOCS, CalendarError
 from config.settings import ConfigError, load_settings, masked_dump
@@ -277,7 +277,7 @@ def sql(app: App, query: str, fmt: str) -> None:
                 raise LdlError("the query returned no rows (only SELECT is allowed)")
             columns = list(result.keys())
             records = [dict(zip(columns, row, strict=True)) for row in result]
-    except (OperationalError, ProgrammingError) as exc:
+    except DBAPIError as exc:
         raise LdlError(f"query refused: {_first_line(exc)}") from None
     finally:
         engine.dispose()

@@ -144,5 +144,5 @@ def load(session: Session, specs: Sequence[ObligationSpec], now: datetime, *,
         received[(code, key)].append(at)
     exempt = session.execute(
         select(Union.code, Exemption.obligation_key).join(Exemption)
-    ).tuples().all()
+    ).all()
     return compute(unions, specs, received, exempt, now)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.settings import ConfigError, load_settings, masked_dump, read_secret
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    for key in [k for k in os.environ if k.startswith("LDL_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_defaults() -> None:
+    s = load_settings()
+    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.imap.security == "tls" and s.imap.effective_port == 993
+    assert s.imap.folder == "INBOX"
+    assert s.outbox.transport == "file"
+    assert s.effective_database_url.startswith("sqlite:///")
+    assert s.effective_database_url.endswith("ldl-data/ldl.sqlite3")
+
+
+def test_file_then_env_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = write(tmp_path / "a.toml", '[imap]\nhost = "imap.example.org"\nport = 1993\n'
+                                     'folder = "Reports"\n')
+    s = load_settings(cfg)
+    assert (s.imap.host, s.imap.port, s.imap.folder) == ("imap.example.org", 1993, "Reports")
+    monkeypatch.setenv("LDL_IMAP__PORT", "10143")
+    monkeypatch.setenv("LDL_DATABASE_URL", "sqlite:////tmp/x.db")
+    monkeypatch.setenv("LDL_DATA_DIR", "/srv/ldl")
+    s = load_settings(cfg)
+    assert s.imap.port == 10143  # env beats file
+    assert s.imap.host == "imap.example.org"  # file beats default
+    assert s.database_url == "sqlite:////tmp/x.db"
+    assert s.data_dir == Path("/srv/ldl")
+
+
+def test_config_file_discovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "ldl.toml", 'timezone = "Asia/Bangkok"\n')
+    assert load_settings().timezone == "Asia/Bangkok"  # ./ldl.toml
+    other = write(tmp_path / "other.toml", 'timezone = "Europe/Paris"\n')
+    monkeypatch.setenv("LDL_CONFIG", str(other))
+    assert load_settings().timezone == "Europe/Paris"  # $LDL_CONFIG beats ./ldl.toml
+    explicit = write(tmp_path / "explicit.toml", 'timezone = "UTC"\n')
+    assert load_settings(explicit).timezone == "UTC"  # --config beats $LDL_CONFIG
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[imap]\nsecurity = "ssl"\n', ["imap.security", "'ssl'", "'tls', 'starttls' or 'none'"]),
+        ('[imap]\nport = 70000\n', ["imap.port", "70000", "less than or equal to 65535"]),
+        ('timezone = "Mars/Olympus"\n', ["timezone", "Mars/Olympus", "IANA time zone"]),
+        ('[outbox]\ntransport = "pigeon"\n', ["outbox.transport", "'smtp' or 'file'"]),
+        ('[imap]\nhots = "x"\n', ["imap.hots", "unknown setting"]),
+    ],
+)
+def test_bad_values_name_key_value_and_rule(tmp_path: Path, toml: str,
+                                            expected: list[str]) -> None:
+    cfg = write(tmp_path / "bad.toml", toml)
+    with pytest.raises(ConfigError) as err:
+        load_settings(cfg)
+    for part in expected:
+        assert part in str(err.value)
+
+
+def test_bad_env_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LDL_SMTP__SECURITY", "maybe")
+    with pytest.raises(ConfigError, match=r"smtp.security = 'maybe'"):
+        load_settings()
+
+
+def test_secret_refused_in_file(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "s.toml", '[imap]\nuser = "u"\npassword = "hunter2"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(cfg)
+    message = str(err.value)
+    assert "LDL_IMAP__PASSWORD" in message and "password_file" in message
+    assert "hunter2" not in message
+
+
+def test_secrets_from_env_and_file_are_masked(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LDL_IMAP__PASSWORD", "hunter2")
+    secret_file = write(tmp_path / "smtp.pw", "s3cret\n")
+    monkeypatch.setenv("LDL_SMTP__PASSWORD_FILE", str(secret_file))
+    s = load_settings()
+    assert read_secret(s.imap.password, s.imap.password_file, "imap.password") == "hunter2"
+    assert read_secret(s.smtp.password, s.smtp.password_file, "smtp.password") == "s3cret"
+    dumped = repr(masked_dump(s))
+    assert "hunter2" not in dumped and "s3cret" not in dumped
+    assert masked_dump(s)["imap"]["password"] == "***"
+
+
+def test_missing_secret_file_is_clear(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        read_secret(None, tmp_path / "nope", "imap.password")
+
+
+def test_missing_or_broken_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "absent.toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path / "broken.toml", "[imap\n"))
