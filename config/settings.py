@@ -111,6 +111,13 @@ class DigestSettings(_Section):
 
 class ReceiptsSettings(_Section):
     enabled: bool = True
+    # only messages received this recently get a receipt: a backfill of old mail must
+    # not answer years of messages
+    max_age_days: float = Field(default=3.0, gt=0)
+
+
+class TemplatesSettings(_Section):
+    dir: Path | None = None  # a folder of edited copies of config/templates/*.j2
 
 
 class CalendarSettings(_Section):
@@ -132,6 +139,9 @@ class FederationSettings(_Section):
 
 
 class IngestSettings(_Section):
+    # below these confidences a message goes to triage instead of being credited
+    obligation_threshold: float = Field(default=0.6, ge=0, le=1)
+    union_threshold: float = Field(default=0.8, ge=0, le=1)
     ocr: bool = True
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     seconds_per_file: float = Field(default=30.0, gt=0)
@@ -159,6 +169,7 @@ class Settings(BaseSettings):
     receipts: ReceiptsSettings = Field(default_factory=ReceiptsSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    templates: TemplatesSettings = Field(default_factory=TemplatesSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -194,6 +205,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ldl.sqlite3').resolve()}"
+
+    @property
+    def templates_dir(self) -> Path | None:
+        """Staff's edited templates, if any: they win over the packaged ones."""
+        return self.templates.dir
 
     @property
     def outbox_dir(self) -> Path:

@@ -38,6 +38,7 @@ NAME_ABBREVIATIONS: Mapping[str, str] = {
     "tnhh": "trach nhiem huu han",
     "mtv": "mot thanh vien",
     "cty": "cong ty",
+    "xd": "xay dung",
     "tt": "trung tam",
     "bv": "benh vien",
     "p": "phuong",

@@ -285,3 +285,23 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject: Mapped[str] = mapped_column(String(500), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReminderLog(Base):
+    """One row per (union, obligation, stage) ever queued or superseded: sent at most once.
+
+    A reminder mail may list several obligations, so the outbox key alone cannot say which
+    stages went out; this table's unique key can, even with two daemons on one database.
+    """
+
+    __tablename__ = "reminder_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(300), unique=True)  # remind:U:O:stage
+    union_id: Mapped[int] = mapped_column(ForeignKey("unions.id", ondelete="CASCADE"),
+                                          index=True)
+    obligation_key: Mapped[str] = mapped_column(ForeignKey("obligations.key"))
+    stage: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))  # queued | superseded
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

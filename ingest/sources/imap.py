@@ -450,6 +450,13 @@ class ImapSource:
                 f"imap {self._host}:{self._port}: TLS certificate not trusted "
                 f"({exc.verify_message}); fix the server certificate or the CA bundle"
             ) from None
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError):
+            raise  # the peer went away mid-handshake: worth a retry
+        except ssl.SSLError as exc:
+            raise SourceError(
+                f"imap {self._host}:{self._port}: TLS handshake failed ({exc.reason}); "
+                f"is imap.security = {s.security!r} right for this port?"
+            ) from None
         except imaplib.IMAP4.abort:
             raise
         except IMAP_ERROR as exc:
@@ -473,7 +480,8 @@ class ImapSource:
                     invalidate()  # a cached token may have been revoked early: one fresh try
                     continue
                 _shutdown(client)
-                reason = str(exc).replace(secret, "***") if secret else str(exc)
+                reason = _server_text(exc)
+                reason = reason.replace(secret, "***") if secret else reason
                 raise AuthError(
                     f"IMAP login ({mech}) refused for user {self._user!r} at "
                     f"{self._host}:{self._port}: {reason}"
@@ -521,7 +529,7 @@ def _close_client(client: IMAPClient, *, logout: bool) -> None:
         try:
             client.logout()
             return
-        except (*RETRYABLE, IMAP_ERROR):
+        except (OSError, IMAP_ERROR):  # IMAP_ERROR includes imaplib's abort
             log.debug("imap logout failed; closing the socket", exc_info=True)
     _shutdown(client)
 
@@ -546,6 +554,14 @@ def _as_utc(value: Any) -> datetime | None:
     if value.tzinfo is None:  # not expected with normalise_times off; assume UTC
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def _server_text(exc: BaseException) -> str:
+    """imapclient puts the server's reply in as ``b'...'`` at times: show the text only."""
+    text = str(exc)
+    if len(text) >= 3 and text[:2] in ("b'", 'b"') and text[-1] == text[1]:
+        return text[2:-1]
+    return text
 
 
 def _describe(exc: BaseException) -> str:

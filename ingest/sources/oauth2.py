@@ -127,7 +127,9 @@ class RefreshTokenProvider:
             raise self._refused(exc) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ConnectionLost(f"oauth2 token endpoint {self._url} unreachable: {reason}") from None
+            raise ConnectionLost(
+                f"oauth2 token endpoint {self._url} unreachable: {reason}"
+            ) from None
         if payload is None or not isinstance(payload.get("access_token"), str):
             raise SourceError(f"oauth2 token endpoint {self._url} answered without an access_token")
         lifetime = payload.get("expires_in", 3600)

@@ -1,0 +1,401 @@
+"""Which grassroots union sent a message.
+
+The sender's address is the best witness: an address listed for a union in the directory
+credits that union, unless the receiving server says the address was forged (DMARC/DKIM
+fail).  Mail forwarded to the inbox (by federation staff, or from a private address) is
+credited through the original "From:" line of the forwarded block.  Otherwise the union is
+recognised by its name in the subject, the display name, file names, the attachments'
+headings and text, the signature or the body, compared on :func:`ingest.textnorm.name_key`
+with a word-window fuzzy ratio, so that "TH Ngọc Lâm", "THCS Ngọc Lâm" and "MN Ngọc Lâm" stay
+three different schools.  When two unions fit about equally, nobody is credited: a human
+decides (reason "ambiguous").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from rapidfuzz import fuzz
+
+from ingest.document import Attribution, Evidence, MessageDoc, UnionEntry
+from ingest.textnorm import fold, name_key, nonempty_lines, own_text, split_subject
+
+# Confidence of an address match, by how well the address is vouched for.
+CONFIDENCE_VERIFIED = 1.0  # DMARC or DKIM pass
+CONFIDENCE_UNVERIFIED = 0.95  # no Authentication-Results to go by
+CONFIDENCE_FORWARDED_BY_FEDERATION = 0.9
+CONFIDENCE_FORWARDED = 0.8
+CONFIDENCE_SHARED_ADDRESS = 0.85  # an address of several unions, told apart by name
+NAME_CONFIDENCE_CAP = 0.85  # a name is never as good as an address
+AUTH_FAILED_NAME_FACTOR = 0.8
+
+# How much a name found in each place says about the sender.
+NAME_SOURCE_WEIGHTS: Mapping[str, float] = {
+    "subject": 1.0,
+    "from-name": 1.0,
+    "filename": 0.95,
+    "heading": 0.95,
+    "signature": 0.9,
+    "attachment": 0.85,
+    "body": 0.85,
+}
+MIN_NAME_SCORE = 0.8  # weighted score (0..1) for a name to count at all
+AMBIGUITY_MARGIN = 0.05  # a runner-up this close to the best makes the name ambiguous
+CANDIDATE_FLOOR = 0.6  # candidates listed for a human, even when below MIN_NAME_SCORE
+MAX_CANDIDATES = 5
+MIN_TOKEN_OVERLAP = 0.5  # share of a name's words present in a text before fuzzy scoring
+SIGNATURE_LINES = 8
+BODY_LINES = 60
+ATTACHMENT_HEAD_CHARS, ATTACHMENT_TAIL_CHARS = 1500, 600
+
+# School levels: a name with a level only matches text that names the same level.
+SCHOOL_LEVELS: tuple[str, ...] = (
+    "mam non", "mau giao", "tieu hoc", "trung hoc co so", "trung hoc pho thong",
+)
+
+# Lines that open a forwarded (or Outlook-quoted) message, folded.
+FORWARD_MARKERS: tuple[str, ...] = (
+    "forwarded message", "thu da chuyen tiep", "thu chuyen tiep", "chuyen tiep",
+    "original message", "thu goc", "tin nhan goc", "message transfere",
+)
+MAX_MARKER_WORDS = 6  # a marker is a short line, not a sentence that mentions "chuyển tiếp"
+# Labels of the "From:" line in forwarded headers (English, Vietnamese, French, German).
+FROM_LABELS: frozenset[str] = frozenset({"from", "tu", "de", "von", "nguoi gui"})
+HEADER_BLOCK_LINES = 12  # a From line belongs to a marker when it is this close below it
+FROM_LINE_RE = re.compile(
+    r"^[\s>*]*(?P<label>[^\W\d_][^:：\n]{0,15}?)\s*\**\s*[:：]\s*(?P<rest>.+)$"
+)
+ADDRESS_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>"),
+    re.compile(r"mailto:([^\]\s>]+@[^\]\s>]+)", re.IGNORECASE),
+    re.compile(r"([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"),
+)
+
+AUTH_RESULT_RE = re.compile(r"\b(dmarc|dkim)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- authentication
+
+
+@dataclass(frozen=True)
+class AuthVerdict:
+    """What the receiving server said about the From address: pass | fail | none."""
+
+    status: str
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+
+def auth_verdict(doc: MessageDoc) -> AuthVerdict:
+    """Read the topmost Authentication-Results header (the one our own provider added).
+
+    DMARC decides when present, since it is the check that ties the signature to the From
+    address (a DKIM pass for some other domain proves nothing about the sender).  Without a
+    DMARC result, DKIM decides.  A method counts as failed only when it has a fail and no
+    pass (several DKIM signatures may be present, one broken).
+    """
+    header = doc.header("authentication-results")
+    results: dict[str, set[str]] = {}
+    for method, value in AUTH_RESULT_RE.findall(header):
+        results.setdefault(method.lower(), set()).add(value.lower())
+    for method in ("dmarc", "dkim"):
+        values = results.get(method, set())
+        if "pass" in values:
+            return AuthVerdict("pass", f"{method}=pass")
+        if "fail" in values:
+            return AuthVerdict("fail", f"{method}=fail")
+    return AuthVerdict("none")
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def address_index(directory: Iterable[UnionEntry]) -> dict[str, list[UnionEntry]]:
+    """Lower-case address -> the unions that list it (usually one)."""
+    index: dict[str, list[UnionEntry]] = {}
+    for union in directory:
+        for addr in union.addresses:
+            key = addr.strip().lower()
+            if key and union not in index.setdefault(key, []):
+                index[key].append(union)
+    return index
+
+
+def extract_address(text: str) -> str | None:
+    """The e-mail address in a header-like value: "Name <a@b>", "[mailto:a@b]" or bare."""
+    for regex in ADDRESS_RES:
+        m = regex.search(text)
+        if m:
+            return m.group(1).strip().strip(".,;").lower()
+    return None
+
+
+def _is_marker(line: str) -> bool:
+    folded = fold(line)
+    return bool(folded) and len(folded.split()) <= MAX_MARKER_WORDS and any(
+        marker in folded for marker in FORWARD_MARKERS
+    )
+
+
+def _from_address(line: str) -> str | None:
+    m = FROM_LINE_RE.match(line)
+    if not m or fold(m.group("label")) not in FROM_LABELS:
+        return None
+    return extract_address(m.group("rest"))
+
+
+def is_forwarded(doc: MessageDoc) -> bool:
+    """A forward by subject ("Fwd:", "Chuyển tiếp:") or by a marker line in the body."""
+    kinds, _ = split_subject(doc.subject)
+    return "forward" in kinds or any(_is_marker(ln) for ln in doc.body_text.splitlines())
+
+
+def forwarded_senders(doc: MessageDoc) -> list[str]:
+    """Addresses on the "From:" lines of forwarded header blocks, outermost first.
+
+    With no marker line (some clients only change the subject) every "From:" line counts.
+    """
+    lines = doc.body_text.splitlines()
+    markers = [i for i, ln in enumerate(lines) if _is_marker(ln)]
+    if markers:
+        wanted = {j for i in markers for j in range(i + 1, i + 1 + HEADER_BLOCK_LINES)}
+    else:
+        wanted = set(range(len(lines)))
+    found: list[str] = []
+    for j in sorted(wanted):
+        addr = _from_address(lines[j]) if j < len(lines) else None
+        if addr and addr not in found:
+            found.append(addr)
+    return found
+
+
+# ---------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class NameSource:
+    """A place of the message where a union may be named, in name_key form."""
+
+    kind: str
+    label: str
+    tokens: tuple[str, ...]
+
+    @property
+    def weight(self) -> float:
+        return NAME_SOURCE_WEIGHTS[self.kind]
+
+
+def _name_source(kind: str, label: str, text: str) -> NameSource:
+    return NameSource(kind, label, tuple(name_key(text).split()))
+
+
+def name_sources(doc: MessageDoc) -> list[NameSource]:
+    """Subject, display name, file names, headings, attachment text, signature and body."""
+    own = nonempty_lines(own_text(doc.body_text))
+    sources = [
+        _name_source("subject", "subject", split_subject(doc.subject)[1]),
+        _name_source("from-name", "header:from", doc.from_name),
+        _name_source("signature", "body", "\n".join(own[-SIGNATURE_LINES:])),
+        _name_source("body", "body", "\n".join(own[:BODY_LINES])),
+    ]
+    for att in doc.attachments:
+        label = f"attachment:{att.filename}"
+        sources.append(_name_source("filename", label, PurePath(att.filename).stem))
+        sources.append(_name_source("heading", label, att.heading))
+        text = att.text[:ATTACHMENT_HEAD_CHARS] + "\n" + att.text[-ATTACHMENT_TAIL_CHARS:]
+        sources.append(_name_source("attachment", label, text))
+    return [s for s in sources if s.tokens]
+
+
+def school_levels(key: str) -> set[str]:
+    """The school levels named in a key ("tieu hoc", "mam non" ...)."""
+    padded = f" {key} "
+    return {level for level in SCHOOL_LEVELS if f" {level} " in padded}
+
+
+def _windows(tokens: Sequence[str], size: int) -> list[str]:
+    return [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+
+
+def window_score(key: str, tokens: Sequence[str]) -> tuple[float, str]:
+    """Best token-sort ratio (0..100) of ``key`` against runs of about as many words.
+
+    Runs of one word fewer or more absorb a missing or extra word.  When the key names a
+    school level, only runs naming that same level count: "Tiểu học Ngọc Lâm" is never found
+    in "Mầm non Ngọc Lâm" or in a bare "Ngọc Lâm", however close the strings are.
+    """
+    words = key.split()
+    if not words or not tokens:
+        return 0.0, ""
+    levels = school_levels(key)
+    n = len(words)
+    sizes = {s for s in (n - 1, n, n + 1) if s >= 1 and (s >= 2 or n == 1) and s <= len(tokens)}
+    best = (0.0, "")
+    for size in sorted(sizes):
+        for window in _windows(tokens, size):
+            if levels and not levels & school_levels(window):
+                continue
+            score = fuzz.token_sort_ratio(key, window)
+            if score > best[0]:
+                best = (score, window)
+    return best
+
+
+def _keys(union: UnionEntry) -> list[str]:
+    keys = [name_key(union.name)] + [name_key(a) for a in union.aliases]
+    return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+
+
+def _overlaps(key: str, tokens: set[str]) -> bool:
+    words = key.split()
+    return sum(w in tokens for w in words) >= MIN_TOKEN_OVERLAP * len(words)
+
+
+@dataclass(frozen=True)
+class NameHit:
+    union: UnionEntry
+    score: float  # weighted, 0..1
+    source: NameSource
+    window: str
+    ratio: float
+
+    def evidence(self) -> Evidence:
+        detail = f"'{self.window}' ~ '{self.union.name}' ({self.ratio:.0f})"
+        return Evidence("name", self.source.label, detail, round(self.score, 3))
+
+
+def best_name_hit(union: UnionEntry, sources: Sequence[NameSource]) -> NameHit | None:
+    """The strongest place where ``union`` (by name or alias) is named."""
+    best: NameHit | None = None
+    for source in sources:
+        token_set = set(source.tokens)
+        for key in _keys(union):
+            if not _overlaps(key, token_set):
+                continue
+            ratio, window = window_score(key, source.tokens)
+            score = ratio / 100.0 * source.weight
+            if best is None or score > best.score:
+                best = NameHit(union, score, source, window, ratio)
+    return best
+
+
+def rank_names(doc: MessageDoc, directory: Sequence[UnionEntry]) -> list[NameHit]:
+    """Every union named somewhere in the message, best first."""
+    sources = name_sources(doc)
+    hits = [h for u in directory if (h := best_name_hit(u, sources)) is not None]
+    return sorted(hits, key=lambda h: (-h.score, h.union.code))
+
+
+def _candidates(hits: Sequence[NameHit]) -> list[tuple[str, float]]:
+    return [(h.union.code, round(h.score, 3)) for h in hits if h.score >= CANDIDATE_FLOOR][
+        :MAX_CANDIDATES
+    ]
+
+
+def _pick(hits: Sequence[NameHit]) -> tuple[NameHit | None, bool]:
+    """The best hit if it is good enough, and whether a runner-up is too close to tell."""
+    if not hits or hits[0].score < MIN_NAME_SCORE:
+        return None, False
+    close = len(hits) > 1 and hits[1].score >= hits[0].score - AMBIGUITY_MARGIN
+    return hits[0], close
+
+
+# ---------------------------------------------------------------- decision
+
+
+def _inactive_note(union: UnionEntry) -> list[Evidence]:
+    if union.active:
+        return []
+    return [Evidence("inactive", "directory", f"{union.code} is marked inactive", 0.0)]
+
+
+def _auth_evidence(verdict: AuthVerdict) -> list[Evidence]:
+    if verdict.status == "none":
+        return [Evidence("auth", "header:authentication-results", "no dmarc/dkim result", 0.0)]
+    return [Evidence("auth", "header:authentication-results", verdict.detail, 0.0)]
+
+
+def _address_confidence(how: str, verdict: AuthVerdict, forwarder_is_federation: bool) -> float:
+    if how == "forwarded":
+        if forwarder_is_federation:
+            return CONFIDENCE_FORWARDED_BY_FEDERATION
+        return CONFIDENCE_FORWARDED
+    return CONFIDENCE_VERIFIED if verdict.status == "pass" else CONFIDENCE_UNVERIFIED
+
+
+def _by_address(
+    doc: MessageDoc, unions: list[UnionEntry], address: str, how: str,
+    verdict: AuthVerdict, forwarder_is_federation: bool,
+) -> Attribution:
+    evidence = [Evidence(f"{how}-address", "address", address, 1.0)] + _auth_evidence(verdict)
+    if verdict.failed:
+        candidates = [(u.code, 1.0) for u in unions]
+        return Attribution(None, 0.0, evidence, candidates, reason="auth-failed")
+    confidence = _address_confidence(how, verdict, forwarder_is_federation)
+    if len(unions) == 1:
+        union = unions[0]
+        return Attribution(union.code, confidence, evidence + _inactive_note(union),
+                           [(union.code, confidence)])
+    return _shared_address(doc, unions, evidence)
+
+
+def _shared_address(
+    doc: MessageDoc, unions: list[UnionEntry], evidence: list[Evidence]
+) -> Attribution:
+    """An address listed by several unions: the name in the message must tell them apart."""
+    hits = rank_names(doc, unions)
+    best, close = _pick(hits)
+    if best is None or close:
+        candidates = [(u.code, 1.0) for u in unions]
+        note = Evidence("shared-address", "address", ", ".join(u.code for u in unions), 0.0)
+        return Attribution(None, 0.0, evidence + [note], candidates, reason="ambiguous")
+    confidence = min(CONFIDENCE_SHARED_ADDRESS, best.score)
+    evidence += [best.evidence()] + _inactive_note(best.union)
+    return Attribution(best.union.code, confidence, evidence, _candidates(hits))
+
+
+def _by_name(
+    doc: MessageDoc, directory: Sequence[UnionEntry], verdict: AuthVerdict
+) -> Attribution:
+    hits = rank_names(doc, directory)
+    best, close = _pick(hits)
+    candidates = _candidates(hits)
+    evidence = [Evidence("address", "address", f"{doc.from_addr or '?'} not in directory", 0.0)]
+    if best is None:
+        return Attribution(None, 0.0, evidence, candidates, reason="unknown-sender")
+    if close:
+        evidence += [h.evidence() for h in hits[:2]]
+        return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")
+    confidence = min(NAME_CONFIDENCE_CAP, best.score)
+    if verdict.failed:
+        confidence *= AUTH_FAILED_NAME_FACTOR
+        evidence += _auth_evidence(verdict)
+    evidence += [best.evidence()] + _inactive_note(best.union)
+    return Attribution(best.union.code, round(confidence, 3), evidence, candidates)
+
+
+def attribute(
+    doc: MessageDoc,
+    directory: Sequence[UnionEntry],
+    federation_addresses: Collection[str] = (),
+) -> Attribution:
+    """Which union sent ``doc``: by address (direct, then forwarded original), else by name."""
+    index = address_index(directory)
+    federation = {a.strip().lower() for a in federation_addresses}
+    sender = doc.from_addr.strip().lower()
+    verdict = auth_verdict(doc)
+    if sender and sender not in federation and sender in index:
+        return _by_address(doc, index[sender], sender, "sender", verdict, False)
+    if is_forwarded(doc):
+        for original in forwarded_senders(doc):
+            if original in index and original not in federation:
+                return _by_address(
+                    doc, index[original], original, "forwarded", verdict, sender in federation
+                )
+    return _by_name(doc, directory, verdict)

@@ -1,0 +1,1179 @@
+"""Bounded text extraction from attachments.
+
+Union officers send reports as .docx, .xlsx, old .doc/.xls, PDFs (often scanned), zips of
+all of these and phone photos.  :func:`extract_text` turns one :class:`AttachmentDoc` into
+NFC text plus a status (ok | empty | skipped | failed) and never raises: a file that cannot
+be read is recorded, not fatal, so one bad attachment never loses the whole message.
+
+Every extraction is bounded, because attachments are attacker-controlled input:
+
+* size: files over ``max_file_bytes`` are skipped before any parser sees them;
+* archives: member count, total uncompressed size, compression ratio and nesting depth are
+  checked against the central directory *and* enforced while reading (headers can lie);
+  the budget is shared by the whole archive tree, so nesting cannot multiply it;
+* time: external tools (antiword, catdoc, pdftoppm, tesseract) run as subprocesses with a
+  timeout and are killed.  In-process parsers (python-docx, openpyxl, xlrd, pypdf) run in
+  a daemon thread that the caller stops waiting for after ``max_seconds``.
+
+  Trade-off: Python cannot kill a thread, so a parser stuck in a pathological file keeps
+  burning CPU in the background until it finishes (the process itself is never blocked and
+  can still exit: the thread is a daemon).  A process pool would make the kill real but
+  would copy every payload into the child and cost a fork per file; with the size and
+  archive bounds above a runaway parser is rare, so threads win.  Extractors also check
+  the deadline cooperatively (between pages, sheets, members) so most timeouts end the
+  work too, and after ``_MAX_ABANDONED`` threads are still running, in-process extraction
+  is refused until they finish, so stuck threads cannot pile up without bound.
+
+The module also holds the text helpers parsing shares: :func:`decode_bytes` (charset
+detection for mislabelled Vietnamese text), :func:`html_to_text` and
+:func:`normalize_text`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as _dt
+import hashlib
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import Any
+
+from ingest.document import AttachmentDoc
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds for one attachment's extraction (defaults suit a federation inbox)."""
+
+    max_file_bytes: int = 25 * MB
+    max_seconds: float = 20.0  # per attachment, archives included
+    zip_max_members: int = 50  # files in the whole archive tree
+    zip_max_total_uncompressed: int = 100 * MB  # across the whole archive tree
+    zip_max_ratio: float = 100.0  # uncompressed / compressed, per member
+    zip_max_depth: int = 2  # an archive inside an archive is depth 2
+    max_text_chars: int = 200_000
+    ocr: bool = True
+    ocr_lang: str = "vie+eng"
+    ocr_max_pages: int = 10  # scanned PDF pages to OCR at most
+    ocr_dpi: int = 200
+    pdf_min_chars_per_page: int = 30  # below this, a PDF page is treated as scanned
+
+
+# --------------------------------------------------------------------------- charsets
+
+_SINGLE_BYTE_PREFIXES = ("iso8859", "cp12", "latin", "mac-", "koi8", "cp8", "cp4", "tis")
+_LATIN_FAMILY = {"iso8859-1", "cp1252", "latin-1", "iso8859-15", "ascii"}
+# Declared multibyte charsets that senders use for a superset's text.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932",
+              "euc_jp": "cp932", "big5": "big5hkscs", "iso2022_jp": "iso2022_jp_ext"}
+# Bytes where windows-1258 differs from windows-1252 in the letter range.
+_CP1258_MARKERS = bytes([0xC3, 0xCC, 0xD0, 0xD2, 0xD5, 0xDD, 0xDE, 0xE3, 0xEC, 0xF0, 0xF2,
+                         0xF5, 0xFD, 0xFE])
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    bases = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+    marks = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+    letters = {unicodedata.normalize("NFC", b + m) for b in bases for m in marks}
+    return frozenset(letters | {"đ", "Đ"})
+
+
+_VI_LETTERS = _vietnamese_letters()
+
+
+def codec_name(charset: str | None) -> str | None:
+    """The Python codec for a MIME charset label, or None when unknown or absent."""
+    if not charset:
+        return None
+    label = charset.strip().strip("\"'").lower()
+    label = {"windows-874": "cp874", "x-user-defined": "", "unknown-8bit": "",
+             "utf8": "utf-8", "ks_c_5601-1987": "cp949", "x-mac-roman": "mac-roman"}.get(
+        label, label)
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _is_single_byte(codec: str) -> bool:
+    return codec.startswith(_SINGLE_BYTE_PREFIXES) or codec == "ascii"
+
+
+def vietnamese_score(text: str, sample: int = 100_000) -> int:
+    """How Vietnamese a decoded text looks: +1 per Vietnamese letter, -3 per other letter.
+
+    Used to choose between candidate decodings of the same bytes: windows-1258 and
+    windows-1252 agree on most letters, so only the bytes where they differ move the score,
+    and a real latin-1 text (French é, German ü) ties and keeps its declared charset.
+    """
+    good = bad = 0
+    for ch in unicodedata.normalize("NFC", text[:sample]):
+        if ch < "\x80":
+            continue
+        if ch in _VI_LETTERS:
+            good += 1
+        elif ch.isalpha() or unicodedata.combining(ch):
+            bad += 1
+    return good - 3 * bad
+
+
+def _try_decode(data: bytes, codec: str) -> str | None:
+    try:
+        text = data.decode(codec)
+        text.encode("utf-8")  # some codecs yield lone surrogates: not text
+    except (UnicodeError, LookupError):
+        return None
+    return text
+
+
+def _best_single_byte(data: bytes, first: str | None) -> tuple[str, str]:
+    """Pick the most plausible of windows-1258 / windows-1252 (then latin-1)."""
+    candidates = [c for c in (first, "cp1258", "cp1252") if c]
+    best: tuple[int, str, str] | None = None
+    for codec in dict.fromkeys(candidates):
+        text = _try_decode(data, codec)
+        if text is None:
+            continue
+        score = vietnamese_score(text)
+        if best is None or score > best[0]:
+            best = (score, text, codec)
+    if best is None:
+        return data.decode("latin-1"), "latin-1"
+    return best[1], best[2]
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """Decode text bytes, trusting the declared charset only as far as the bytes allow.
+
+    Returns ``(text, note)``; ``note`` is None when the declared charset was right, else a
+    short explanation for the defect list.  Why not just ``decode(declared, "ignore")``:
+    that is what mail-parser does, and Vietnamese letters silently vanish when a union's
+    Outlook labels windows-1258 text as iso-8859-1 or sends it with no label at all.
+    Order: BOM; the declared charset, strictly (overruled by UTF-8 when a single-byte label
+    hides valid multibyte UTF-8, or by windows-1258 when that reads as clearly more
+    Vietnamese); then UTF-8, a superset of the declared multibyte charset, windows-1258 vs
+    windows-1252, and latin-1, which never fails.
+    """
+    if not data:
+        return "", None
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            text = _try_decode(data, codec)
+            if text is not None:
+                return text, None
+    codec = codec_name(declared)
+    note_prefix = f"charset {declared!r}" if declared else "no charset"
+    if codec:
+        text = _try_decode(data, codec)
+        if text is not None:
+            return _second_guess(data, text, codec, note_prefix)
+    elif declared:
+        note_prefix = f"unknown charset {declared!r}"
+    text = _try_decode(data, "utf-8")
+    if text is not None:
+        return text, (None if not declared and not codec else f"{note_prefix}: decoded as utf-8")
+    if codec and codec in _SUPERSETS:
+        text = _try_decode(data, _SUPERSETS[codec])
+        if text is not None:
+            return text, f"{note_prefix}: decoded as {_SUPERSETS[codec]}"
+    if codec and not _is_single_byte(codec):
+        return data.decode(codec, "replace"), f"{note_prefix}: invalid bytes replaced"
+    text, used = _best_single_byte(data, None)
+    note = f"{note_prefix}: decoded as {used}"
+    return text, (None if not declared and used == "cp1258" else note)
+
+
+def _second_guess(data: bytes, text: str, codec: str, note_prefix: str) -> tuple[str, str | None]:
+    """The declared single-byte charset decoded: is it the real one?"""
+    if not _is_single_byte(codec) or data.isascii():
+        return text, None
+    utf8 = _try_decode(data, "utf-8")
+    if utf8 is not None:
+        return utf8, f"{note_prefix}: content is utf-8"
+    if codec in _LATIN_FAMILY and data.translate(None, _CP1258_MARKERS) != data:
+        better, used = _best_single_byte(data, codec)
+        if used != codec:
+            return better, f"{note_prefix}: content is {used}"
+    return text, None
+
+
+# --------------------------------------------------------------------------- text helpers
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff\u200b]")
+_BLANKS_RE = re.compile(r"\n{3,}")
+_TRAILING_WS_RE = re.compile(r"[ \t\u00a0]+\n")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, Unix newlines, no control characters, at most one blank line in a row.
+
+    NFC because macOS mail and some PDFs produce decomposed Vietnamese (NFD) and the
+    rules compare strings: "Báo cáo" must equal "Báo cáo" whatever the sender's OS.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _CONTROL_RE.sub("", text)
+    text = _TRAILING_WS_RE.sub("\n", text)
+    text = _BLANKS_RE.sub("\n\n", text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+_STRUCTURE_LINE_RE = re.compile(r"^(=== .* ===|--- .* ---)( \[.*\])?$")
+
+
+def first_heading(text: str, max_len: int = 200) -> str:
+    """The first meaningful line: at least three letters, not one of our own markers.
+
+    The heading is what a person would read as the document's title (often the union's
+    name in the letterhead), used by attribution and for listing submissions.
+    """
+    for raw in text.split("\n"):
+        line = " ".join(raw.replace("|", " | ").split()).strip(" |")
+        line = re.sub(r"( \| )+", " | ", line)
+        if not line or _STRUCTURE_LINE_RE.match(line):
+            continue
+        if sum(ch.isalpha() for ch in line) < 3:
+            continue
+        if len(line) > max_len:
+            cut = line[:max_len].rsplit(" ", 1)[0]
+            line = cut if len(cut) > max_len // 2 else line[:max_len]
+        return line
+    return ""
+
+
+_BLOCK_TAGS = {"p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4",
+               "h5", "h6", "blockquote", "pre", "hr", "section", "article", "header",
+               "footer", "dt", "dd", "title", "address"}
+_SKIP_TAGS = {"style", "script", "head", "noscript", "template", "svg", "xml"}
+_CELL_TAGS = {"td", "th"}
+
+
+class _HtmlText(HTMLParser):
+    """HTML to readable text: block tags become newlines, cells are separated, hrefs kept."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.parts.append(" | ")
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if href.strip().lower().startswith(("http://", "https://")):
+                self.links.append(href.strip())
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag == "a":
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """Readable text and the http(s) hrefs of an HTML document (style/script dropped).
+
+    Gmail and Outlook send report text as HTML only; the stdlib parser is forgiving enough
+    for their markup and needs no dependency.
+    """
+    parser = _HtmlText()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError):  # very broken markup: keep what was read
+        pass
+    lines = []
+    for line in "".join(parser.parts).split("\n"):
+        line = " ".join(line.split())
+        line = re.sub(r"^(\| ?)+", "", line).strip()
+        lines.append(line)
+    return _BLANKS_RE.sub("\n\n", "\n".join(lines)).strip(), parser.links
+
+
+_URL_RE = re.compile(r"https?://[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
+
+
+def find_urls(text: str) -> list[str]:
+    """http(s) URLs in plain text, trailing punctuation trimmed, in order of appearance."""
+    urls = []
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)>»”’'\"")
+        if url.count("(") < url.count(")"):
+            url = url.rstrip(")")
+        if len(url) > len("https://"):
+            urls.append(url)
+    return urls
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+class _Skipped(Exception):
+    """The file was deliberately not read (too large, unsupported, tool missing)."""
+
+
+class _Failed(Exception):
+    """The file could not be read (corrupt, encrypted, bomb, timeout)."""
+
+
+class _TimedOut(_Failed):
+    pass
+
+
+@dataclass
+class _Budget:
+    """Archive bounds shared by a whole archive tree, so nesting cannot multiply them."""
+
+    members: int
+    bytes_left: int
+
+
+@dataclass
+class _Ctx:
+    limits: ExtractLimits
+    deadline: float
+    depth: int = 0  # archive nesting depth of the file being read
+    budget: _Budget | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        """Cooperative deadline check, called between pages, sheets and members."""
+        if self.remaining() <= 0:
+            raise _TimedOut(f"time limit of {self.limits.max_seconds:g}s exceeded")
+
+
+class _TextSink:
+    """Collects text pieces and stops at the character limit (notes the truncation)."""
+
+    def __init__(self, limit: int, ctx: _Ctx) -> None:
+        self.pieces: list[str] = []
+        self.size = 0
+        self.limit = limit
+        self.ctx = ctx
+        self.full = False
+
+    def add(self, text: str) -> bool:
+        """Append; False once the limit is reached (callers stop reading)."""
+        if self.full:
+            return False
+        if self.size + len(text) > self.limit:
+            text = text[: max(0, self.limit - self.size)]
+            self.full = True
+            self.ctx.notes.append(f"text truncated at {self.limit} characters")
+        self.pieces.append(text)
+        self.size += len(text)
+        return not self.full
+
+    def text(self) -> str:
+        return "\n".join(self.pieces)
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_IMAGE_MAGIC = ((b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"),
+                (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"BM", "bmp"))
+_ARCHIVE_MAGIC = ((b"Rar!\x1a\x07", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"),
+                  (b"\x1f\x8b", "gzip"))
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXT_KINDS = {
+    ".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".xlsx": "xlsx",
+    ".xlsm": "xlsx", ".pptx": "pptx", ".odt": "odf", ".ods": "odf", ".odp": "odf",
+    ".doc": "doc", ".dot": "doc", ".xls": "xls", ".zip": "zip", ".rtf": "rtf",
+    ".htm": "html", ".html": "html", ".txt": "text", ".csv": "text", ".tsv": "text",
+    ".md": "text", ".xml": "text", ".json": "text", ".eml": "text", ".log": "text",
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+    ".bmp": "image", ".gif": "image", ".webp": "image", ".rar": "rar", ".7z": "7z",
+    ".gz": "gzip",
+}
+_CTYPE_KINDS = {
+    "application/pdf": "pdf", "application/zip": "zip", "application/x-zip-compressed": "zip",
+    "application/msword": "doc", "application/vnd.ms-excel": "xls", "application/rtf": "rtf",
+    "text/rtf": "rtf", "text/html": "html", "text/plain": "text", "text/csv": "text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+
+def _ext(filename: str) -> str:
+    return os.path.splitext(filename.strip().lower())[1]
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """docx/xlsx/pptx/odf are zips: tell them apart by their member names."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    if "content.xml" in names and "mimetype" in names:
+        return "odf"
+    return "zip"
+
+
+def _ole_kind(data: bytes, ext_kind: str | None) -> str:
+    """Old Office files share the OLE2 container: the stream names say which one."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted-office"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    return ext_kind if ext_kind in ("doc", "xls") else "ole"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<html", b"<!doctype html", b"<head", b"<body")) or (
+        b"<html" in start[:1024] and b"<table" in start[:4096])
+
+
+def detect_kind(filename: str, content_type: str, data: bytes) -> str:
+    """The format to read a file as: content sniffing first, then extension, then type.
+
+    Content wins because names lie: ".xls" files exported from web systems are HTML
+    tables, ".doc" files are often RTF, and mail clients label everything
+    application/octet-stream.
+    """
+    head = data[:8192]
+    ext_kind = _EXT_KINDS.get(_ext(filename))
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data) or ext_kind or "zip"
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(data, ext_kind)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    for magic, _name in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    for magic, name in _ARCHIVE_MAGIC:
+        if head.startswith(magic):
+            return name
+    if _looks_like_html(head):
+        return "html"
+    if ext_kind:
+        return ext_kind
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype in _CTYPE_KINDS:
+        return _CTYPE_KINDS[ctype]
+    if ctype.startswith("image/"):
+        return "image"
+    if ctype.startswith("text/") or (head and b"\x00" not in head and _mostly_text(head)):
+        return "text"
+    return "unknown"
+
+
+def _mostly_text(head: bytes) -> bool:
+    text, _ = decode_bytes(head)
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    return printable >= 0.95 * max(1, len(text))
+
+
+# --------------------------------------------------------------------------- external tools
+
+
+def which(tool: str) -> str | None:
+    """Path of an external tool, or None (tests monkeypatch this to simulate absence)."""
+    return shutil.which(tool)
+
+
+@lru_cache(maxsize=8)
+def _tesseract_langs(path: str) -> frozenset[str]:
+    try:
+        out = subprocess.run([path, "--list-langs"], capture_output=True, timeout=15,
+                             check=False)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    lines = out.stdout.decode("utf-8", "replace").splitlines()
+    return frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def ocr_unavailable_reason(limits: ExtractLimits | None = None) -> str | None:
+    """Why OCR cannot run (None when it can): disabled, no tesseract, or a missing model."""
+    limits = limits or ExtractLimits()
+    if not limits.ocr:
+        return "OCR disabled"
+    path = which("tesseract")
+    if not path:
+        return "OCR unavailable: tesseract not installed"
+    wanted = [lang for lang in limits.ocr_lang.split("+") if lang]
+    missing = [lang for lang in wanted if lang not in _tesseract_langs(path)]
+    if missing:
+        return f"OCR unavailable: tesseract language data missing: {', '.join(missing)}"
+    return None
+
+
+def _run_tool(args: list[str], ctx: _Ctx, name: str) -> bytes:
+    """Run an external tool with the remaining time; killed and reported on timeout."""
+    timeout = ctx.remaining()
+    if timeout <= 0:
+        raise _TimedOut(f"time limit of {ctx.limits.max_seconds:g}s exceeded")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", LC_ALL="C.UTF-8")
+    try:
+        proc = subprocess.run(args, capture_output=True, timeout=timeout, check=False,
+                              env=env, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        raise _TimedOut(f"{name} timed out after {timeout:.1f}s") from exc
+    except OSError as exc:
+        raise _Failed(f"{name} could not run: {exc}") from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise _Failed(f"{name} exited {proc.returncode}: {' '.join(err[-2:])[:200]}")
+    return proc.stdout
+
+
+@contextlib.contextmanager
+def _temp_file(data: bytes, suffix: str) -> Any:
+    with tempfile.TemporaryDirectory(prefix="ldl-extract-") as tmp:
+        path = os.path.join(tmp, "input" + suffix)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        yield path
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _read_docx(data: bytes, ctx: _Ctx) -> str:
+    """Paragraphs and tables in document order; falls back to raw XML text (text boxes)."""
+    import docx
+    from docx.table import Table
+
+    _check_ooxml(data, ctx)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types for a corrupt package
+        raise _Failed(f"corrupt docx: {type(exc).__name__}: {exc}") from exc
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    for block in document.iter_inner_content():
+        lines = _table_lines(block) if isinstance(block, Table) else [block.text]
+        if not all(sink.add(line) for line in lines):
+            break
+    text = sink.text()
+    if not text.strip():
+        text = _ooxml_text(data, ["word/document.xml"], "w:t", "w:p")
+    return text
+
+
+def _table_lines(table: Any) -> list[str]:
+    lines = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells = []
+        for cell in row.cells:  # merged cells repeat: keep each once
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            value = " ".join(cell.text.split())
+            if value:
+                cells.append(value)
+        if cells:
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def _check_ooxml(data: bytes, ctx: _Ctx) -> None:
+    """Office files are zips: refuse one whose XML would inflate past the archive bound."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _Failed(f"corrupt office file (not a valid zip package): {exc}") from exc
+    if total > ctx.limits.zip_max_total_uncompressed:
+        raise _Failed(f"office file inflates to {total} bytes "
+                      f"(limit {ctx.limits.zip_max_total_uncompressed})")
+
+
+def _ooxml_text(data: bytes, members: Iterable[str], text_tag: str, para_tag: str) -> str:
+    """Text runs straight from the XML: for pptx/odf and docx text boxes python-docx skips."""
+    out: list[str] = []
+    run_re = re.compile(rf"<{text_tag}(?:\s[^>]*)?>([^<]*)</{text_tag}>|</{para_tag}>")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in members:
+            xml = zf.read(name).decode("utf-8", "replace")
+            line: list[str] = []
+            for match in run_re.finditer(xml):
+                if match.group(1) is None:
+                    out.append("".join(line))
+                    line = []
+                else:
+                    line.append(html.unescape(match.group(1)))
+            out.append("".join(line))
+    return "\n".join(out)
+
+
+def _read_pptx(data: bytes, ctx: _Ctx) -> str:
+    _check_ooxml(data, ctx)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        slides = [n for n in zf.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    slides.sort(key=lambda n: int(re.sub(r"\D", "", n)))
+    return _ooxml_text(data, slides, "a:t", "a:p")
+
+
+def _read_odf(data: bytes, ctx: _Ctx) -> str:
+    _check_ooxml(data, ctx)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = zf.read("content.xml").decode("utf-8", "replace")
+    xml = re.sub(r"</text:(p|h)>|<text:line-break/>|</table:table-row>", "\n", xml)
+    xml = re.sub(r"</table:table-cell>|<text:tab/>", " | ", xml)
+    return html.unescape(re.sub(r"<[^>]+>", "", xml))
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as a person would read it: 12 not 12.0, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _read_xlsx(data: bytes, ctx: _Ctx) -> str:
+    """All sheets, streamed (openpyxl read-only) so big sheets stop at the text limit.
+
+    openpyxl directly rather than pandas.read_excel: pandas would materialise every sheet
+    as a DataFrame before we could stop at max_text_chars.
+    """
+    import openpyxl
+
+    _check_ooxml(data, ctx)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt package
+        raise _Failed(f"corrupt xlsx: {type(exc).__name__}: {exc}") from exc
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    try:
+        for sheet in book.worksheets:
+            ctx.check()
+            if not sink.add(f"--- Sheet: {sheet.title} ---"):
+                break
+            if not _add_rows(sheet.iter_rows(values_only=True), sink, ctx):
+                break
+    finally:
+        book.close()
+    return sink.text()
+
+
+def _add_rows(rows: Iterable[Iterable[Any]], sink: _TextSink, ctx: _Ctx) -> bool:
+    for index, row in enumerate(rows):
+        if index % 500 == 0:
+            ctx.check()
+        cells = [text for text in (_cell_text(v) for v in row) if text]
+        if cells and not sink.add(" | ".join(cells)):
+            return False
+    return True
+
+
+def _read_xls(data: bytes, ctx: _Ctx) -> str:
+    """Excel 97-2003 through xlrd (which honours the workbook's code page, e.g. 1258)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises XLRDError, struct errors, ...
+        raise _Failed(f"corrupt xls: {type(exc).__name__}: {exc}") from exc
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    try:
+        for index in range(book.nsheets):
+            ctx.check()
+            sheet = book.sheet_by_index(index)
+            if not sink.add(f"--- Sheet: {sheet.name} ---"):
+                break
+            rows = ([_xls_value(book, cell) for cell in sheet.row(r)] for r in range(sheet.nrows))
+            if not _add_rows(rows, sink, ctx):
+                break
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return sink.text()
+
+
+def _xls_value(book: Any, cell: Any) -> Any:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_EMPTY):
+        return None
+    return cell.value
+
+
+def _read_pdf(data: bytes, ctx: _Ctx) -> str:
+    """The text layer; scanned (or garbled) pages go to OCR when it is available."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _Failed("encrypted PDF (password required)")
+        pages = len(reader.pages)
+    except _Failed:
+        raise
+    except Exception as exc:  # pypdf raises many types for a corrupt file
+        raise _Failed(f"corrupt pdf: {type(exc).__name__}: {exc}") from exc
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    for page in reader.pages:
+        ctx.check()
+        try:
+            page_text = page.extract_text() or ""
+        except Exception as exc:  # one bad page must not lose the others
+            ctx.notes.append(f"page unreadable: {type(exc).__name__}")
+            page_text = ""
+        if not sink.add(page_text):
+            break
+    text = sink.text()
+    if _letters(text) >= ctx.limits.pdf_min_chars_per_page * max(1, pages) and not _garbled(text):
+        return text
+    return _pdf_fallback_to_ocr(data, text, pages, ctx)
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _garbled(text: str) -> bool:
+    """A text layer of private-use glyphs or (cid:N) codes: the font had no Unicode map."""
+    if not text:
+        return False
+    odd = len(re.findall(r"\(cid:\d+\)", text)) * 6
+    odd += sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return odd > 0.3 * len(text)
+
+
+def _pdf_fallback_to_ocr(data: bytes, text: str, pages: int, ctx: _Ctx) -> str:
+    reason = ocr_unavailable_reason(ctx.limits) or (
+        None if which("pdftoppm") else "OCR unavailable: pdftoppm (poppler-utils) not installed")
+    if reason:
+        if text.strip():
+            ctx.notes.append(f"little text in PDF; {reason}")
+            return text
+        raise _Skipped(f"image-only PDF; {reason}")
+    ocr_text = _ocr_pdf(data, pages, ctx)
+    if _letters(ocr_text) > _letters(text) or _garbled(text):
+        ctx.notes.append("text from OCR")
+        return ocr_text
+    return text
+
+
+def _ocr_pdf(data: bytes, pages: int, ctx: _Ctx) -> str:
+    """Render page by page (pdftoppm) and OCR each, keeping what finished before the deadline."""
+    todo = min(pages, ctx.limits.ocr_max_pages)
+    out: list[str] = []
+    with _temp_file(data, ".pdf") as path:
+        prefix = os.path.join(os.path.dirname(path), "page")
+        for number in range(1, todo + 1):
+            try:
+                _run_tool(["pdftoppm", "-r", str(ctx.limits.ocr_dpi), "-gray", "-png",
+                           "-singlefile", "-f", str(number), "-l", str(number), path, prefix],
+                          ctx, "pdftoppm")
+                out.append(_tesseract(prefix + ".png", ctx))
+            except _TimedOut:
+                if not out:
+                    raise
+                ctx.notes.append(f"OCR stopped after {len(out)}/{todo} pages: time limit")
+                break
+    if pages > todo:
+        ctx.notes.append(f"OCR limited to the first {todo} of {pages} pages")
+    return "\n\n".join(out)
+
+
+def _tesseract(image_path: str, ctx: _Ctx) -> str:
+    out = _run_tool(["tesseract", image_path, "stdout", "-l", ctx.limits.ocr_lang],
+                    ctx, "tesseract")
+    return out.decode("utf-8", "replace")
+
+
+def _read_image(data: bytes, ctx: _Ctx, filename: str) -> str:
+    reason = ocr_unavailable_reason(ctx.limits)
+    if reason:
+        raise _Skipped(f"image; {reason}")
+    size = _image_size(data)
+    if size is not None:
+        width, height = size
+        if width * height > 80_000_000:
+            raise _Failed(f"image too large to OCR: {width}x{height}")
+        if width < 120 or height < 40:
+            raise _Skipped(f"image too small to hold text: {width}x{height}")
+    suffix = _ext(filename) if _EXT_KINDS.get(_ext(filename)) == "image" else ".img"
+    with _temp_file(data, suffix) as path:
+        return _tesseract(path, ctx)
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(image.width), int(image.height)
+    except Exception:  # Pillow cannot read it: let tesseract try  # noqa: BLE001
+        return None
+
+
+def _read_doc(data: bytes, ctx: _Ctx) -> str:
+    """Word 97-2003 via antiword, else catdoc; skipped (with the reason) when neither exists."""
+    tools = [t for t in ("antiword", "catdoc") if which(t)]
+    if not tools:
+        raise _Skipped(".doc converter unavailable: neither antiword nor catdoc is installed")
+    errors = []
+    with _temp_file(data, ".doc") as path:
+        for tool in tools:
+            args = (["antiword", "-m", "UTF-8.txt", "-w", "0", path] if tool == "antiword"
+                    else ["catdoc", "-d", "utf-8", "-w", path])
+            try:
+                text = _run_tool(args, ctx, tool).decode("utf-8", "replace")
+            except _TimedOut:
+                raise
+            except _Failed as exc:
+                errors.append(str(exc))
+                continue
+            if text.strip():
+                return text
+            errors.append(f"{tool}: no text")
+    raise _Failed("; ".join(errors))
+
+
+def _read_text(data: bytes, ctx: _Ctx) -> str:
+    text, note = decode_bytes(data)
+    if note:
+        ctx.notes.append(note)
+    return text
+
+
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+
+
+def _read_html(data: bytes, ctx: _Ctx) -> str:
+    match = _META_CHARSET_RE.search(data[:4096])
+    markup, note = decode_bytes(data, match.group(1).decode("ascii") if match else None)
+    if note:
+        ctx.notes.append(note)
+    return html_to_text(markup)[0]
+
+
+def _read_rtf(data: bytes, ctx: _Ctx) -> str:
+    return rtf_to_text(data.decode("latin-1"))
+
+
+_RTF_TOKEN_RE = re.compile(
+    r"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+")
+_RTF_SKIP_DESTINATIONS = {
+    "fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "generator", "listtable",
+    "listoverridetable", "themedata", "colorschememapping", "datastore", "latentstyles",
+    "rsidtbl", "xmlnstbl", "mmathPr", "header", "footer", "headerl", "headerr", "footerl",
+    "footerr", "fldinst", "revtbl", "filetbl", "bkmkstart", "bkmkend", "pgdsctbl",
+}
+_RTF_BREAKS = {"par": "\n", "line": "\n", "row": "\n", "sect": "\n", "page": "\n",
+               "tab": "\t", "cell": " | ", "emdash": "—", "endash": "–", "bullet": "•",
+               "lquote": "‘", "rquote": "’", "ldblquote": "“", "rdblquote": "”"}
+
+
+def rtf_to_text(rtf: str) -> str:
+    """Plain text of an RTF document: destinations skipped, \\'hh in the document code page
+    (Vietnamese Word uses \\ansicpg1258), \\uN escapes with their fallback characters dropped.
+    """
+    out: list[str] = []
+    pending = bytearray()
+    codepage = "cp1252"
+    stack: list[tuple[bool, int]] = []
+    skip, uc, skip_chars = False, 1, 0
+
+    def flush() -> None:
+        if pending:
+            out.append(pending.decode(codepage, "replace"))
+            pending.clear()
+
+    for m in _RTF_TOKEN_RE.finditer(rtf):
+        word, arg, hexbyte, symbol, brace, plain = m.groups()
+        if hexbyte is not None:
+            if skip_chars:
+                skip_chars -= 1
+            elif not skip:
+                pending.append(int(hexbyte, 16))
+            continue
+        flush()
+        if brace == "{":
+            stack.append((skip, uc))
+        elif brace == "}":
+            skip, uc = stack.pop() if stack else (False, 1)
+        elif word is not None:
+            skip_chars = 0
+            if word in _RTF_SKIP_DESTINATIONS:
+                skip = True
+            elif word == "ansicpg" and arg:
+                codepage = codec_name(f"cp{arg}") or codepage
+            elif word == "uc" and arg:
+                uc = int(arg)
+            elif word == "u" and arg and not skip:
+                value = int(arg)
+                out.append(chr(value + 65536 if value < 0 else value))
+                skip_chars = uc
+            elif word in _RTF_BREAKS and not skip:
+                out.append(_RTF_BREAKS[word])
+        elif symbol is not None:
+            if symbol == "*":
+                skip = True
+            elif not skip and symbol in "\\{}":
+                out.append(symbol)
+            elif not skip and symbol == "~":
+                out.append("\u00a0")
+        elif plain is not None and not skip:
+            if skip_chars:
+                drop = min(skip_chars, len(plain))
+                plain, skip_chars = plain[drop:], skip_chars - drop
+            out.append(plain)
+    flush()
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Member names from Windows zips are in the OEM/ANSI code page without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    return decode_bytes(raw)[0]
+
+
+def _read_zip(data: bytes, ctx: _Ctx) -> str:
+    """Members' text under '=== name ===' headers, within the archive bounds."""
+    limits = ctx.limits
+    depth = ctx.depth + 1
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _Failed(f"corrupt zip: {exc}") from exc
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        if ctx.budget is None:
+            ctx.budget = _Budget(limits.zip_max_members, limits.zip_max_total_uncompressed)
+        _check_zip_bounds(infos, ctx.budget, limits)
+        sink = _TextSink(limits.max_text_chars, ctx)
+        for info in infos:
+            ctx.check()
+            if not sink.add(_zip_member_text(archive, info, ctx, depth)):
+                break
+    return sink.text()
+
+
+def _check_zip_bounds(infos: list[zipfile.ZipInfo], budget: _Budget,
+                      limits: ExtractLimits) -> None:
+    """Refuse bombs from the central directory before inflating anything."""
+    if len(infos) > budget.members:
+        raise _Failed(f"archive refused: {len(infos)} files (limit {limits.zip_max_members})")
+    total = sum(info.file_size for info in infos)
+    if total > budget.bytes_left:
+        raise _Failed(f"archive refused: {total} bytes uncompressed "
+                      f"(limit {limits.zip_max_total_uncompressed})")
+    for info in infos:
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > 64 * 1024 and ratio > limits.zip_max_ratio:
+            raise _Failed(f"archive refused: {info.filename!r} compression ratio {ratio:.0f} "
+                          f"(limit {limits.zip_max_ratio:g}); likely a zip bomb")
+    budget.members -= len(infos)
+
+
+def _zip_member_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: _Ctx,
+                     depth: int) -> str:
+    name = _member_name(info)
+    header = f"=== {name} ==="
+    if info.flag_bits & 0x1:
+        return f"{header} [skipped: encrypted]"
+    if info.file_size > ctx.limits.max_file_bytes:
+        return f"{header} [skipped: {info.file_size} bytes, limit {ctx.limits.max_file_bytes}]"
+    data = _read_member(archive, info, ctx)
+    member_ctx = _Ctx(ctx.limits, ctx.deadline, depth, ctx.budget)
+    kind = detect_kind(name, "", data)
+    if kind == "zip" and depth >= ctx.limits.zip_max_depth:
+        ctx.notes.append(f"{name}: nested archive deeper than {ctx.limits.zip_max_depth}")
+        return f"{header} [skipped: archive nested deeper than {ctx.limits.zip_max_depth}]"
+    try:
+        text = normalize_text(_dispatch(kind, name, data, member_ctx))
+    except _TimedOut:
+        raise
+    except (_Skipped, _Failed) as exc:
+        label = "skipped" if isinstance(exc, _Skipped) else "failed"
+        ctx.notes.append(f"{name}: {label}: {exc}")
+        return f"{header} [{label}: {exc}]"
+    except Exception as exc:  # a member's parser bug must not lose the other members
+        ctx.notes.append(f"{name}: failed: {type(exc).__name__}")
+        return f"{header} [failed: {type(exc).__name__}: {exc}]"
+    ctx.notes.extend(f"{name}: {note}" for note in member_ctx.notes)
+    return f"{header}\n{text}" if text else f"{header} [empty]"
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: _Ctx) -> bytes:
+    """Inflate one member, never past its declared size (a lying header is a bomb)."""
+    assert ctx.budget is not None
+    try:
+        with archive.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        raise _Failed(f"corrupt zip member {info.filename!r}: {exc}") from exc
+    if len(data) > info.file_size:
+        raise _Failed(f"archive refused: {info.filename!r} inflates past its declared size")
+    ctx.budget.bytes_left -= len(data)
+    return data
+
+
+# --------------------------------------------------------------------------- dispatch
+
+_READERS: dict[str, Callable[[bytes, _Ctx], str]] = {
+    "pdf": _read_pdf, "docx": _read_docx, "xlsx": _read_xlsx, "pptx": _read_pptx,
+    "odf": _read_odf, "xls": _read_xls, "doc": _read_doc, "text": _read_text,
+    "html": _read_html, "rtf": _read_rtf, "zip": _read_zip,
+}
+_UNSUPPORTED = {
+    "rar": "RAR archives are not supported", "7z": "7-Zip archives are not supported",
+    "gzip": "gzip archives are not supported",
+    "encrypted-office": "password-protected Office file",
+    "ole": "unrecognised OLE2 (old Office) file",
+}
+
+
+def _dispatch(kind: str, filename: str, data: bytes, ctx: _Ctx) -> str:
+    if kind == "image":
+        return _read_image(data, ctx, filename)
+    if kind == "encrypted-office":
+        raise _Failed(_UNSUPPORTED[kind])
+    if kind in _UNSUPPORTED:
+        raise _Skipped(_UNSUPPORTED[kind])
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise _Skipped(f"unsupported format ({filename or 'no name'})")
+    return reader(data, ctx)
+
+
+_MAX_ABANDONED = 4
+_abandoned: list[threading.Thread] = []
+_abandoned_lock = threading.Lock()
+
+
+def _run_with_timeout(func: Callable[[], str], seconds: float) -> str:
+    """Run ``func`` in a daemon thread and stop waiting after ``seconds`` (see module doc)."""
+    with _abandoned_lock:
+        _abandoned[:] = [t for t in _abandoned if t.is_alive()]
+        if len(_abandoned) >= _MAX_ABANDONED:
+            raise _Failed(f"refused: {len(_abandoned)} earlier extractions are still running "
+                          "after timing out")
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["text"] = func()
+        except BaseException as exc:  # handed to the caller's thread below  # noqa: BLE001
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="ldl-extract", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        with _abandoned_lock:
+            _abandoned.append(worker)
+        raise _TimedOut(f"time limit of {seconds:g}s exceeded")
+    if "error" in box:
+        raise box["error"]
+    return str(box.get("text", ""))
+
+
+def extract_text(att: AttachmentDoc, limits: ExtractLimits | None = None) -> AttachmentDoc:
+    """Fill ``text``, ``status``, ``error`` and ``heading`` of an attachment; never raises.
+
+    ``status``: ok (text found), empty (readable, no text), skipped (not attempted: too
+    large, unsupported, tool or OCR model missing; ``error`` says why) or failed (corrupt,
+    encrypted, archive bomb, time limit; ``error`` says why).  With status ok, ``error``
+    may carry a note (truncated, partial OCR, members that failed).  The attachment is
+    updated in place and returned.
+    """
+    limits = limits or ExtractLimits()
+    if not att.sha256:
+        att.sha256 = hashlib.sha256(att.payload).hexdigest()
+    att.text, att.heading, att.error = "", "", None
+    if len(att.payload) > limits.max_file_bytes:
+        att.status = "skipped"
+        att.error = f"too large: {len(att.payload)} bytes (limit {limits.max_file_bytes})"
+        return att
+    ctx = _Ctx(limits, time.monotonic() + limits.max_seconds)
+    try:
+        kind = detect_kind(att.filename, att.content_type, att.payload)
+        raw = _run_with_timeout(
+            lambda: _dispatch(kind, att.filename, att.payload, ctx), limits.max_seconds)
+        text = normalize_text(raw)
+    except _Skipped as exc:
+        att.status, att.error = "skipped", str(exc)
+        return att
+    except _Failed as exc:
+        att.status, att.error = "failed", str(exc)
+        return att
+    except Exception as exc:  # an unexpected parser error is a failure, not a crash
+        att.status, att.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        return att
+    if len(text) > limits.max_text_chars:
+        text = text[: limits.max_text_chars]
+        ctx.notes.append(f"text truncated at {limits.max_text_chars} characters")
+    att.text = text
+    att.heading = first_heading(text)
+    att.status = "ok" if text.strip() else "empty"
+    notes = list(dict.fromkeys(ctx.notes))
+    att.error = "; ".join(notes)[:1000] if notes else None
+    return att

@@ -1,0 +1,118 @@
+"""Stage 1: keep the message.  Raw bytes are stored (sha256) before anything is decided.
+
+The message row, its blob and the mailbox state that came with it are written in one
+transaction, so a crash either keeps all three or none: nothing is taken twice or lost.
+The same message delivered twice (same bytes, or same Message-ID) is stored once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingest.received import received_time
+from ingest.sources.base import FetchedMessage
+from ingest.sources.base import MailboxState as FetchState
+from storage.blobs import put_blob, sha256_hex
+from storage.models import MailboxState, Message
+
+_MSGID = re.compile(r"<([^<>\s]+)>")
+
+
+@dataclass
+class Stored:
+    """What stage 1 did with a fetched message."""
+
+    message: Message | None  # the new row; None when it was a duplicate
+    duplicate_of: int | None = None
+
+
+def message_id_of(header_value: str | None) -> str | None:
+    """The Message-ID without angle brackets (the first ``<...>``, else the bare token)."""
+    if not header_value:
+        return None
+    value = str(header_value).strip()
+    match = _MSGID.search(value)
+    token = match.group(1) if match else (value.split()[0] if value.split() else "")
+    return token[:998] or None
+
+
+def _placeholder(fetched: FetchedMessage, source: str) -> bytes:
+    """Bytes standing for a message too large to download, so it is recorded, not dropped."""
+    return (f"X-LDL-Oversize: {fetched.size}\r\nX-LDL-Source: {source}\r\n"
+            f"X-LDL-Ref: {fetched.ref}\r\n\r\nThis message of {fetched.size} bytes was not "
+            "downloaded: it exceeds imap.max_message_bytes.\r\n").encode()
+
+
+def store_fetched(session: Session, fetched: FetchedMessage, source: str) -> Stored:
+    """Store ``fetched`` unless already stored; advance the mailbox state in the same commit."""
+    raw = _placeholder(fetched, source) if fetched.oversize else fetched.raw
+    digest = sha256_hex(raw)
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    message_id = message_id_of(headers.get("Message-ID"))
+    existing = session.scalar(select(Message.id).where(Message.sha256 == digest))
+    if existing is None and message_id and not fetched.oversize:
+        existing = session.scalar(select(Message.id).where(Message.message_id == message_id)
+                                  .limit(1))
+    if fetched.state is not None:
+        save_state(session, fetched.state)
+    if existing is not None:
+        return Stored(message=None, duplicate_of=existing)
+    if fetched.received_at is not None:
+        received, how = fetched.received_at.astimezone(UTC), "internaldate"
+    else:
+        received, how = received_time(headers, fetched.mtime)
+    put_blob(session, raw, digest)
+    message = Message(
+        sha256=digest, message_id=message_id, received_at=received, received_source=how,
+        size=fetched.size or len(raw), source=source, source_ref=fetched.ref,
+        subject=str(headers.get("Subject", ""))[:2000],
+        status="quarantined" if fetched.oversize else "new",
+        error=(f"oversize: {fetched.size} bytes, not downloaded; fetch it by hand "
+               f"({source} {fetched.ref})") if fetched.oversize else None,
+    )
+    session.add(message)
+    session.flush()
+    return Stored(message=message)
+
+
+def save_state(session: Session, state: FetchState) -> None:
+    row = session.scalar(select(MailboxState).where(MailboxState.account == state.account,
+                                                    MailboxState.folder == state.folder))
+    if row is None:
+        row = MailboxState(account=state.account, folder=state.folder)
+        session.add(row)
+    row.uidvalidity = state.uidvalidity
+    row.last_uid = state.last_uid
+
+
+def load_state(session: Session, account: str, folder: str) -> FetchState | None:
+    row = session.scalar(select(MailboxState).where(MailboxState.account == account,
+                                                    MailboxState.folder == folder))
+    if row is None:
+        return None
+    return FetchState(account=account, folder=folder, uidvalidity=row.uidvalidity,
+                      last_uid=row.last_uid)
+
+
+def mark_poll(session: Session, account: str, folder: str, *, ok: bool,
+              error: str | None = None) -> None:
+    """Record the outcome of a poll: the digest and ``ldl health`` read it."""
+    row = session.scalar(select(MailboxState).where(MailboxState.account == account,
+                                                    MailboxState.folder == folder))
+    if row is None:
+        row = MailboxState(account=account, folder=folder, last_uid=0)
+        session.add(row)
+    now = datetime.now(UTC)
+    row.last_attempt_at = now
+    if ok:
+        row.last_success_at = now
+        row.last_error = None
+    else:
+        row.last_error = error

@@ -1,0 +1,126 @@
+"""Triage: the few messages a person must place.  Assigning one teaches the directory.
+
+Operator decisions are marked ``decided_by = "operator:<name>"`` and are never undone by
+``ldl reprocess``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from config.calendar import ObligationSpec
+from ingest.record import renumber_versions
+from storage import audit
+from storage.directory import learn_address
+from storage.models import Message, Submission, TriageItem, Union
+
+
+class TriageError(ValueError):
+    """An operator's triage command cannot be carried out; the message says why."""
+
+
+@dataclass
+class TriageEntry:
+    message: Message
+    item: TriageItem
+
+
+def find_message(session: Session, ref: str) -> Message:
+    """A message by its Message-ID (with or without <>) or by its number in the store."""
+    ref = ref.strip()
+    clauses = [Message.message_id == ref.strip("<>")]
+    if ref.isdigit():
+        clauses.append(Message.id == int(ref))
+    found = session.scalars(select(Message).where(or_(*clauses)).limit(2)).all()
+    if not found:
+        raise TriageError(f"no message {ref!r} (use the message_id of `ldl triage list`)")
+    return found[0]
+
+
+def open_items(session: Session) -> list[TriageEntry]:
+    rows = session.execute(select(Message, TriageItem).join(TriageItem)
+                           .where(TriageItem.status == "open")
+                           .order_by(Message.received_at)).all()
+    return [TriageEntry(m, t) for m, t in rows]
+
+
+def _open_item(session: Session, message: Message) -> TriageItem | None:
+    return session.scalar(select(TriageItem).where(TriageItem.message_id == message.id))
+
+
+def assign(session: Session, ref: str, union_code: str, obligations: Sequence[str],
+           specs: Sequence[ObligationSpec], *, actor: str | None = None,
+           learn: bool = True) -> list[Submission]:
+    """Credit a message to a union for obligations chosen by a person."""
+    actor = actor or audit.current_actor()
+    message = find_message(session, ref)
+    union = session.scalar(select(Union).where(Union.code == union_code))
+    if union is None:
+        raise TriageError(f"no union with code {union_code!r} (see `ldl unions list`)")
+    known = {s.key: s for s in specs}
+    item = _open_item(session, message)
+    if not obligations and item is not None:
+        obligations = _suggested_obligations(item)
+    if not obligations:
+        raise TriageError("which obligation? pass --obligation KEY "
+                          f"({', '.join(known)})")
+    for key in obligations:
+        if key not in known:
+            raise TriageError(f"unknown obligation {key!r}; the calendar has: "
+                              f"{', '.join(known)}")
+    created = []
+    for key in obligations:
+        existing = session.scalar(select(Submission).where(
+            Submission.message_id == message.id, Submission.obligation_key == key))
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        sub = Submission(message_id=message.id, union_id=union.id, obligation_key=key,
+                         confidence=1.0, evidence=[{"rule": "operator", "source": actor,
+                                                    "detail": "assigned in triage",
+                                                    "weight": 1.0}],
+                         decided_by=f"operator:{actor}",
+                         model_title=None)
+        session.add(sub)
+        created.append(sub)
+    session.flush()
+    for key in obligations:
+        renumber_versions(session, union.id, key)
+    learned = learn and bool(message.from_addr) and learn_address(session, union,
+                                                                  message.from_addr)
+    if item is not None:
+        item.status, item.resolved_by, item.resolved_at = ("assigned", actor,
+                                                           datetime.now(UTC))
+    message.status = "credited"
+    message.status_reason = f"assigned by {actor}"
+    audit.record(session, "triage.assign", message.message_id or str(message.id), actor=actor,
+                 union=union_code, obligations=list(obligations), learned_address=learned)
+    return created
+
+
+def _suggested_obligations(item: TriageItem) -> list[str]:
+    keys = []
+    for ev in item.evidence or []:
+        detail = ev.get("obligation") if isinstance(ev, dict) else None
+        if detail and detail not in keys:
+            keys.append(detail)
+    return keys
+
+
+def dismiss(session: Session, ref: str, *, reason: str = "", actor: str | None = None) -> None:
+    """Not a report after all: the message stays stored and is marked ignored."""
+    actor = actor or audit.current_actor()
+    message = find_message(session, ref)
+    item = _open_item(session, message)
+    if item is None or item.status != "open":
+        raise TriageError(f"message {ref!r} is not waiting in triage")
+    item.status, item.resolved_by, item.resolved_at = "dismissed", actor, datetime.now(UTC)
+    message.status = "ignored"
+    message.status_reason = f"dismissed by {actor}" + (f": {reason}" if reason else "")
+    audit.record(session, "triage.dismiss", message.message_id or str(message.id), actor=actor,
+                 reason=reason)
