@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from rapidfuzz import fuzz
@@ -47,6 +48,7 @@ AMBIGUITY_MARGIN = 0.05  # a runner-up this close to the best makes the name amb
 CANDIDATE_FLOOR = 0.6  # candidates listed for a human, even when below MIN_NAME_SCORE
 MAX_CANDIDATES = 5
 MIN_TOKEN_OVERLAP = 0.5  # share of a name's words present in a text before fuzzy scoring
+TOKEN_MATCH_RATIO = 80  # two words this similar (0..100) are the same word misspelt
 SIGNATURE_LINES = 8
 BODY_LINES = 60
 ATTACHMENT_HEAD_CHARS, ATTACHMENT_TAIL_CHARS = 1500, 600
@@ -219,37 +221,70 @@ def school_levels(key: str) -> set[str]:
     return {level for level in SCHOOL_LEVELS if f" {level} " in padded}
 
 
-def _windows(tokens: Sequence[str], size: int) -> list[str]:
-    return [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+def token_f1(key_tokens: Sequence[str], window_tokens: Sequence[str]) -> float:
+    """How well two word lists match, 0..100: an F1 over words, each compared fuzzily.
+
+    A word of the key counts when some unused word of the window is at least
+    ``TOKEN_MATCH_RATIO`` similar (typos), weighted by that similarity.  Missing words cost
+    the same whatever their spelling, so "Tiểu học Ngọc Lâm" fits "Tiểu học Ngọc Lâm Đô thị"
+    exactly as well as "Tiểu học Ngọc Lâm Nước sạch": neither is preferred by accident.
+    """
+    unused = list(window_tokens)
+    matched = 0.0
+    for word in key_tokens:
+        if not unused:
+            break
+        ratios = [fuzz.ratio(word, other) for other in unused]
+        best = max(range(len(unused)), key=ratios.__getitem__)
+        if ratios[best] >= TOKEN_MATCH_RATIO:
+            matched += ratios[best] / 100.0
+            del unused[best]
+    return 200.0 * matched / (len(key_tokens) + len(window_tokens))
+
+
+def _window_sizes(n: int, available: int) -> list[int]:
+    low = max(2, n - 2) if n > 2 else n
+    return [s for s in range(low, n + 2) if 1 <= s <= available]
 
 
 def window_score(key: str, tokens: Sequence[str]) -> tuple[float, str]:
-    """Best token-sort ratio (0..100) of ``key`` against runs of about as many words.
+    """Best :func:`token_f1` (0..100) of ``key`` against runs of about as many words.
 
-    Runs of one word fewer or more absorb a missing or extra word.  When the key names a
-    school level, only runs naming that same level count: "Tiểu học Ngọc Lâm" is never found
-    in "Mầm non Ngọc Lâm" or in a bare "Ngọc Lâm", however close the strings are.
+    Runs a word or two shorter, or one longer, absorb missing or extra words ("Cty CP XD ABC"
+    for "Công ty cổ phần Xây dựng ABC").  Only runs sharing at least half of the key's words
+    exactly are scored (speed).  When the key names a school level, only runs naming that same
+    level count: "Tiểu học Ngọc Lâm" is never found in "Mầm non Ngọc Lâm" or a bare
+    "Ngọc Lâm", however close the strings are.
     """
     words = key.split()
     if not words or not tokens:
         return 0.0, ""
     levels = school_levels(key)
-    n = len(words)
-    sizes = {s for s in (n - 1, n, n + 1) if s >= 1 and (s >= 2 or n == 1) and s <= len(tokens)}
+    wanted = set(words)
+    anchors = [i for i, t in enumerate(tokens) if t in wanted]
+    seen: set[tuple[str, ...]] = set()
     best = (0.0, "")
-    for size in sorted(sizes):
-        for window in _windows(tokens, size):
+    for size in _window_sizes(len(words), len(tokens)):
+        starts = {s for a in anchors for s in range(max(0, a - size + 1), a + 1)}
+        for i in sorted(s for s in starts if s + size <= len(tokens)):
+            run = tuple(tokens[i:i + size])
+            if run in seen or len(wanted.intersection(run)) < MIN_TOKEN_OVERLAP * len(words):
+                continue
+            seen.add(run)
+            window = " ".join(run)
             if levels and not levels & school_levels(window):
                 continue
-            score = fuzz.token_sort_ratio(key, window)
+            score = token_f1(words, run)
             if score > best[0]:
                 best = (score, window)
     return best
 
 
-def _keys(union: UnionEntry) -> list[str]:
+@lru_cache(maxsize=4096)
+def _keys(union: UnionEntry) -> tuple[str, ...]:
+    """The name and aliases of a union in name_key form (cached: the directory is reused)."""
     keys = [name_key(union.name)] + [name_key(a) for a in union.aliases]
-    return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+    return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
 
 
 def _overlaps(key: str, tokens: set[str]) -> bool:

@@ -139,13 +139,17 @@ GENERIC_KEYWORDS: frozenset[str] = frozenset({"nam", "mo hinh", "ket qua", "bao 
 
 # Date phrases and multi-year spans are masked before matching: "ngày 6 tháng 3 năm 2021" is
 # neither a "6 tháng" report nor the report year, "sau tháng 3" is not "sáu tháng", and
-# "năm học 2020-2021" is a school year.  Order matters: whole dates first.
+# "năm học 2020-2021" is a school year, and the plan for the next period named after
+# "phương hướng" is not the period reported on.  Order matters: whole dates first.
 MASKS: tuple[str, ...] = (
     r"\bngay \d{1,2} thang \d{1,2}(?: nam \d{4})?\b",
     r"\b\d{1,2} \d{1,2} \d{4}\b",
     r"\bthang \d{1,2}\b",
     r"\bnam hoc \d{4}(?: \d{4})?\b",
     r"\b(?:nhiem ky|giai doan|tam nhin|den nam|tu nam) \d{4}(?: \d{4})?\b",
+    # "..., phương hướng nhiệm vụ quý II" / "... năm 2022": the next period, not this report's
+    r"\bphuong huong(?: \w+){0,5}? (?:(?:quy|qui|q) ?(?:0?[1-4]|iv|iii|ii|i)|0?[369] ?(?:thang|t)"
+    r"|(?:sau|chin) thang|nam \d{4})(?: (?:cuoi|dau) nam)?\b",
 )
 MASK_TOKEN = " xx "
 

@@ -46,7 +46,7 @@ import threading
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -174,10 +174,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
     """
     if not data:
         return "", None
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, bom_codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            text = _try_decode(data, codec)
+            text = _try_decode(data, bom_codec)
             if text is not None:
                 return text, None
     codec = codec_name(declared)
@@ -190,16 +190,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
         note_prefix = f"unknown charset {declared!r}"
     text = _try_decode(data, "utf-8")
     if text is not None:
-        return text, (None if not declared and not codec else f"{note_prefix}: decoded as utf-8")
+        return text, (f"{note_prefix}: decoded as utf-8" if declared else None)
     if codec and codec in _SUPERSETS:
         text = _try_decode(data, _SUPERSETS[codec])
         if text is not None:
             return text, f"{note_prefix}: decoded as {_SUPERSETS[codec]}"
-    if codec and not _is_single_byte(codec):
+    if codec and not _is_single_byte(codec) and not codec.startswith("iso2022"):
         return data.decode(codec, "replace"), f"{note_prefix}: invalid bytes replaced"
     text, used = _best_single_byte(data, None)
-    note = f"{note_prefix}: decoded as {used}"
-    return text, (None if not declared and used == "cp1258" else note)
+    return text, (f"{note_prefix}: decoded as {used}" if declared else None)
 
 
 def _second_guess(data: bytes, text: str, codec: str, note_prefix: str) -> tuple[str, str | None]:
@@ -569,7 +568,7 @@ def _run_tool(args: list[str], ctx: _Ctx, name: str) -> bytes:
 
 
 @contextlib.contextmanager
-def _temp_file(data: bytes, suffix: str) -> Any:
+def _temp_file(data: bytes, suffix: str) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="ldl-extract-") as tmp:
         path = os.path.join(tmp, "input" + suffix)
         with open(path, "wb") as fh:
@@ -860,7 +859,7 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             return int(image.width), int(image.height)
-    except Exception:  # Pillow cannot read it: let tesseract try  # noqa: BLE001
+    except Exception:  # Pillow cannot read it: let tesseract try
         return None
 
 
@@ -1121,7 +1120,7 @@ def _run_with_timeout(func: Callable[[], str], seconds: float) -> str:
     def target() -> None:
         try:
             box["text"] = func()
-        except BaseException as exc:  # handed to the caller's thread below  # noqa: BLE001
+        except BaseException as exc:  # handed to the caller's thread below
             box["error"] = exc
 
     worker = threading.Thread(target=target, name="ldl-extract", daemon=True)

@@ -28,7 +28,7 @@ import re
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -298,7 +298,7 @@ def _shift_to_working_day(day: date, policy: ReminderPolicy, direction: IfClosed
 
 
 def stage_moments(
-    spec: ObligationSpec, policy: ReminderPolicy, tz: ZoneInfo | None = None
+    spec: ObligationSpec, policy: ReminderPolicy, tz: tzinfo | None = None
 ) -> list[tuple[str, datetime]]:
     """Each stage of ``spec`` with the aware local moment from which it is due, in order.
 
@@ -344,26 +344,29 @@ class StageDecision:
     """What to do now for one (union, obligation)."""
 
     send: str | None  # the stage to send now, if any
-    superseded: tuple[str, ...] = ()  # due, never sent, and now never to be sent
+    # stages whose moment has passed, never sent, and now never to be sent: older due
+    # stages, "before" stages after the deadline, stale ones; record them as superseded
+    superseded: tuple[str, ...] = ()
 
 
 def decide_stage(
     spec: ObligationSpec, now: datetime, policy: ReminderPolicy, sent: Collection[str]
 ) -> StageDecision:
-    """Send only the most recent due stage; older unsent due stages are superseded.
+    """Send only the most recent due stage; every other passed, unsent stage is superseded.
 
-    ``sent`` holds the stage names already sent (or superseded) for this union and
-    obligation.  Nothing is sent when the latest due stage, or any later stage, was
+    ``sent`` holds the stage names already sent (or recorded as superseded) for this union
+    and obligation.  Nothing is sent when the latest due stage, or any later stage, was
     already sent: a resend never goes back in time.
     """
     due = due_stages(spec, now, policy)
-    if not due:
-        return StageDecision(None)
-    latest = due[-1]
     order = [s.name for s in policy.stages]
-    later_sent = any(s in order and order.index(s) >= order.index(latest) for s in sent)
-    superseded = tuple(s for s in due[:-1] if s not in sent)
-    return StageDecision(None if later_sent else latest, superseded)
+    send: str | None = due[-1] if due else None
+    if send is not None and any(s in order and order.index(s) >= order.index(send)
+                                for s in sent):
+        send = None
+    passed = [name for name, moment in stage_moments(spec, policy) if moment <= now]
+    superseded = tuple(s for s in passed if s not in sent and s != send)
+    return StageDecision(send, superseded)
 
 
 def in_window(now: datetime, policy: ReminderPolicy) -> bool:

@@ -9,7 +9,8 @@ yagmail is used only for the connection (TLS/STARTTLS set-up and login).  Its tr
 handled here: ``send()`` returns False instead of raising (we call ``sendmail`` on the
 underlying smtplib connection and let errors surface); a missing password or OAuth2 file
 makes it prompt with ``input()``, which would hang a daemon (refused at construction); its
-XOAUTH2 login ignores the server's answer (checked here).
+XOAUTH2 login ignores the server's answer (checked here); it turns a login name without
+"@" into "name@gmail.com" (undone here).
 """
 
 from __future__ import annotations
@@ -257,6 +258,8 @@ class SmtpTransport:
             **kwargs,
         )
         client.set_logging(logging.CRITICAL)  # its own error log repeats what we raise
+        if self.login_user:  # yagmail appends "@gmail.com" to a user name without "@"
+            client.user = self.login_user
         client.token_fetcher = self._token_fetcher
         client.token_timeout = self.settings.timeout_seconds
         return client
@@ -336,6 +339,10 @@ class SmtpTransport:
             text = self._scrub(_reply_text(exc.smtp_error))
             return TransportError(f"{where} answered {exc.smtp_code} {text}",
                                   temporary=_by_code(exc.smtp_code), code=exc.smtp_code)
+        timed_out = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+        if timed_out:  # smtplib reports a read timeout as a disconnection
+            return TransportError(f"{where}: no answer within "
+                                  f"{self.settings.timeout_seconds:g} s", temporary=True)
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return TransportError(f"{where} closed the connection: {exc}", temporary=True)
         if isinstance(exc, smtplib.SMTPException):  # no STARTTLS / AUTH support, and such
@@ -344,7 +351,4 @@ class SmtpTransport:
         if isinstance(exc, ssl.SSLCertVerificationError):
             return TransportError(f"{where}: TLS certificate not trusted: "
                                   f"{exc.verify_message}", temporary=False)
-        if isinstance(exc, TimeoutError):
-            return TransportError(f"{where}: no answer within "
-                                  f"{self.settings.timeout_seconds:g} s", temporary=True)
         return TransportError(f"{where}: {exc.__class__.__name__}: {exc}", temporary=True)

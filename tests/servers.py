@@ -32,8 +32,10 @@ MAIL_USER_AS_ROOT = "nobody"
 
 
 def dovecot_binary() -> str | None:
-    """``$DOVECOT``, else /usr/sbin/dovecot, else ``dovecot`` on PATH; None if absent."""
-    for candidate in (os.environ.get("DOVECOT"), "/usr/sbin/dovecot", shutil.which("dovecot")):
+    """``$DOVECOT`` if set (only that), else /usr/sbin/dovecot or PATH; None if absent."""
+    explicit = os.environ.get("DOVECOT")
+    candidates = [explicit] if explicit else ["/usr/sbin/dovecot", shutil.which("dovecot")]
+    for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None

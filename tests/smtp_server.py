@@ -23,6 +23,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -36,6 +37,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 HOST = "127.0.0.1"
+
+# AUTH without TLS is what these tests want (plain SMTP on loopback); keep the noise out.
+warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS",
+                        category=UserWarning)
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,7 @@ class ImapSource:
         self._uidvalidity: int | None = None  # as seen by the last EXAMINE
         self._last_seen: tuple[int, int] | None = None  # (uidvalidity, last uid) yielded
         self._warned_no_labels = False
+        self._validity_change_logged: tuple[int | None, int | None] | None = None
 
     @classmethod
     def from_settings(cls, settings: ImapSettings, **kwargs: Any) -> ImapSource:
@@ -184,11 +185,7 @@ class ImapSource:
             try:
                 reader = self._select_reader()
                 if validity != self._uidvalidity:
-                    if validity is not None:
-                        log.warning(
-                            "imap %s: UIDVALIDITY changed %s -> %s, re-scanning from UID 1",
-                            self.key, validity, self._uidvalidity,
-                        )
+                    self._note_new_uidvalidity(validity)
                     validity, last = self._uidvalidity, 0
                 uids = self._uids_after(reader, last)
                 self._last_seen = (validity or 0, last)
@@ -274,6 +271,16 @@ class ImapSource:
         if state.uidvalidity is None:
             return None, 0
         return state.uidvalidity, state.last_uid
+
+    def _note_new_uidvalidity(self, old: int | None) -> None:
+        """Log a changed UIDVALIDITY once (an empty recreated folder would repeat it)."""
+        change = (old, self._uidvalidity)
+        if old is not None and change != self._validity_change_logged:
+            log.warning(
+                "imap %s: UIDVALIDITY changed %s -> %s, re-scanning from UID 1",
+                self.key, old, self._uidvalidity,
+            )
+            self._validity_change_logged = change
 
     def _select_reader(self) -> IMAPClient:
         """(Re)select the folder read-only on the reading connection; notes UIDVALIDITY."""

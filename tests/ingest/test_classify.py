@@ -159,6 +159,26 @@ def test_date_of_writing_is_not_a_period() -> None:
     result = run(message("Báo cáo quý 1", body=body), NEAR["q1"])
     assert keys(result) == {"report-2021-q1"}
     assert result.reason is None
+    dated_only = run(message("Gửi báo cáo", [doc_file("bc.docx", text=body)]), NEAR["q1"])
+    assert dated_only.matches == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "received", "key"),
+    [
+        ("Báo cáo kết quả quý I, phương hướng nhiệm vụ quý II", NEAR["q1"], "report-2021-q1"),
+        ("BC sơ kết 6 tháng đầu năm, phương hướng 6 tháng cuối năm", NEAR["h1"],
+         "report-2021-h1"),
+        ("BC tổng kết công tác năm 2021, phương hướng nhiệm vụ năm 2022",
+         datetime(2022, 1, 10, tzinfo=UTC), "report-2021-y"),
+    ],
+)
+def test_next_period_plan_is_not_the_reported_period(
+    subject: str, received: datetime, key: str
+) -> None:
+    result = run(message(subject), received)
+    assert keys(result) == {key}
+    assert result.reason is None
 
 
 def test_no_period_no_match() -> None:
@@ -251,6 +271,12 @@ def test_school_year_is_not_the_report_year() -> None:
         message("Báo cáo 6 tháng năm học 2021-2022"), datetime(2022, 1, 20, tzinfo=UTC)
     )
     assert result.best is not None and result.best.key == "report-2022-h1"
+
+
+def test_term_of_office_is_not_the_report_year() -> None:
+    att = doc_file("bc.docx", heading="BÁO CÁO QUÝ I - BCH NHIỆM KỲ 2018-2023")
+    result = run(message("Báo cáo quý 1", [att]), NEAR["q1"])
+    assert result.best is not None and result.best.key == "report-2021-q1"
 
 
 @pytest.mark.parametrize(

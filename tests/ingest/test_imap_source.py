@@ -432,6 +432,15 @@ def test_move_without_move_capability_expunges_only_those_uids(mailbox: Mailbox)
     assert len(mailbox.uids(target)) == 1
 
 
+def test_move_to_a_missing_folder_is_a_clear_error(mailbox: Mailbox) -> None:
+    uid = mailbox.append(make_message(1))
+    with source(mailbox, after_move_to="no-such-target") as src, pytest.raises(
+        SourceError, match="after-action move refused"
+    ):
+        src.apply_after_actions([uid])
+    assert mailbox.uids() == [uid]
+
+
 def test_flag_only(mailbox: Mailbox) -> None:
     for i in range(2):
         mailbox.append(make_message(i))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from config.calendar import ObligationSpec
 from scheduler.policy import (
     PolicyError,
     ReminderPolicy,
+    StageDecision,
     decide_stage,
     dedup_key,
     due_stages,
@@ -28,8 +29,8 @@ from tests.scheduler.conftest import VN
 def at(day: str, clock: str = "08:00") -> datetime:
     """A local (Hà Nội) moment from "15/03/2021" and "08:00[:ss]"."""
     d, m, y = (int(p) for p in day.split("/"))
-    parts = [int(p) for p in clock.split(":")]
-    return datetime(y, m, d, *parts, tzinfo=VN)
+    hour, minute, second = (int(p) for p in f"{clock}:00".split(":")[:3])
+    return datetime(y, m, d, hour, minute, second, tzinfo=VN)
 
 
 def packaged() -> dict[str, Any]:
@@ -95,7 +96,7 @@ def test_annual_report_stages_run_into_next_year(specs: dict[str, ObligationSpec
 def test_moments_are_aware_local_and_before_stages_precede_the_deadline(
         q1: ObligationSpec, policy: ReminderPolicy) -> None:
     for name, moment in stage_moments(q1, policy):
-        assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 7 * 3600
+        assert moment.utcoffset() == timedelta(hours=7)
         assert (moment < q1.due_at) == name.startswith("before")
 
 
@@ -144,14 +145,21 @@ def test_downtime_across_the_deadline_sends_one_overdue_reminder(
     assert due_stages(q1, now, lenient) == ["after-1", "after-8", "after-15"]
     decision = decide_stage(q1, now, lenient, sent=set())
     assert decision.send == "after-15"
-    assert decision.superseded == ("after-1", "after-8")
+    assert decision.superseded == ("before-7", "before-2", "after-1", "after-8")
+
+
+def test_down_until_the_deadline_day(q1: ObligationSpec, policy: ReminderPolicy) -> None:
+    # no mail since before 08/03: on the first late day, one overdue reminder
+    decision = decide_stage(q1, at("15/03/2021", "09:00"), policy, sent=set())
+    assert decision == StageDecision("after-1", ("before-7", "before-2"))
 
 
 def test_sent_stages_are_not_superseded_again(q1: ObligationSpec) -> None:
     lenient = variant(stale_after_days=60)
-    decision = decide_stage(q1, at("30/03/2021", "10:00"), lenient, sent={"after-1"})
+    sent = {"before-7", "after-1"}
+    decision = decide_stage(q1, at("30/03/2021", "10:00"), lenient, sent=sent)
     assert decision.send == "after-15"
-    assert decision.superseded == ("after-8",)
+    assert decision.superseded == ("before-2", "after-8")
 
 
 def test_latest_already_sent_means_nothing_to_send(q1: ObligationSpec,
@@ -166,13 +174,18 @@ def test_a_later_stage_already_sent_blocks_going_back(q1: ObligationSpec,
                                                       policy: ReminderPolicy) -> None:
     # e.g. the clock went backwards, or the policy file was edited
     decision = decide_stage(q1, at("12/03/2021", "09:00"), policy, sent={"after-1"})
-    assert decision.send is None
+    assert decision == StageDecision(None, ("before-7", "before-2"))
 
 
 def test_stale_stage_is_dropped(q1: ObligationSpec, policy: ReminderPolicy) -> None:
     assert due_stages(q1, at("12/04/2021", "07:59:59"), policy) == ["after-22"]
     assert due_stages(q1, at("12/04/2021", "08:00"), policy) == []
-    assert decide_stage(q1, at("01/06/2021"), policy, sent=set()).send is None
+    decision = decide_stage(q1, at("01/06/2021"), policy, sent={"before-2", "after-1"})
+    assert decision == StageDecision(None, ("before-7", "after-8", "after-15", "after-22"))
+
+
+def test_nothing_passed_nothing_to_record(q1: ObligationSpec, policy: ReminderPolicy) -> None:
+    assert decide_stage(q1, at("01/03/2021"), policy, sent=set()) == StageDecision(None)
 
 
 def test_weekly_stages_hand_over_without_overlap(q1: ObligationSpec,
