@@ -134,8 +134,13 @@ QUESTION_CUES: tuple[str, ...] = (
     r"\blam sao\b", r"\bo dau\b", r"\bbao nhieu\b",
 )
 
-# Spec keywords too common to name a topic on their own: they count as fallback cues only.
+# Spec keywords too common to name a topic on their own ("năm" is in "Việt Nam", "5 năm"):
+# they count only right after a word that introduces the topic ("báo cáo năm").
 GENERIC_KEYWORDS: frozenset[str] = frozenset({"nam", "mo hinh", "ket qua", "bao cao"})
+GENERIC_KEYWORD_LEADS: Mapping[str, tuple[str, ...]] = {
+    "period": ("bao cao", "tong ket"),
+    "dvk": ("dang ky",),
+}
 
 # Date phrases and multi-year spans are masked before matching: "ngày 6 tháng 3 năm 2021" is
 # neither a "6 tháng" report nor the report year, "sau tháng 3" is not "sáu tháng", and
@@ -299,10 +304,10 @@ def _keyword_cue(topic: str, keyword: str) -> Cue | None:
     if not phrase:
         return None
     group = "dvk" if topic == DVK_TOPIC else "period"
-    pattern = rf"\b{re.escape(phrase)}\b"
     if phrase in GENERIC_KEYWORDS:
-        return Cue(topic, pattern, 0.3, group=group, fallback=True)
-    return Cue(topic, pattern, 1.0, group=group)
+        leads = "|".join(GENERIC_KEYWORD_LEADS[group])
+        return Cue(topic, rf"\b(?:{leads}) {re.escape(phrase)}\b", 0.8, group=group)
+    return Cue(topic, rf"\b{re.escape(phrase)}\b", 1.0, group=group)
 
 
 def _cues_for(specs: Sequence[ObligationSpec]) -> tuple[tuple[Cue, re.Pattern[str]], ...]:

@@ -195,7 +195,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str | N
         text = _try_decode(data, _SUPERSETS[codec])
         if text is not None:
             return text, f"{note_prefix}: decoded as {_SUPERSETS[codec]}"
-    if codec and not _is_single_byte(codec) and not codec.startswith("iso2022"):
+    if codec and not _is_single_byte(codec) and not codec.startswith(("iso2022", "utf")):
         return data.decode(codec, "replace"), f"{note_prefix}: invalid bytes replaced"
     text, used = _best_single_byte(data, None)
     return text, (f"{note_prefix}: decoded as {used}" if declared else None)

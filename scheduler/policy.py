@@ -15,9 +15,10 @@ The rules, in one place:
 * A stage is due from its moment until it is sent, except that a "before" stage (``day <
   0``) expires when the deadline passes, and any stage expires ``stale_after_days`` after
   its moment.
-* Only the most recent due stage is ever sent for one (union, obligation); the older due
-  ones are *superseded* (:func:`decide_stage`).  A daemon that was down for a month sends
-  one reminder, not before-7, before-2 and after-1 in a burst.
+* Only the most recent due stage is ever sent for one (union, obligation); every other
+  stage whose moment has passed and that was not sent is *superseded* (:func:`decide_stage`)
+  and never sent later.  A daemon that was down for a month sends one reminder, not
+  before-7, before-2 and after-1 in a burst.
 * Mail goes out only inside the window (:func:`in_window`); outside it, due stages wait for
   :func:`next_window_open`.
 """

@@ -23,6 +23,8 @@ import os
 import re
 import smtplib
 import ssl
+import tempfile
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -97,8 +99,9 @@ class FileTransport:
                                  temporary=True) from exc
 
     def _write(self, stem: str, data: bytes) -> Path:
-        tmp = self.directory / f".{stem}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
+        fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=self.directory)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -198,11 +201,17 @@ def _by_code(code: int) -> bool:
     return not 500 <= code < 600
 
 
+class _ThreadState(threading.local):
+    client: _Client | None = None
+    in_block: bool = False
+
+
 class SmtpTransport:
     """Sends through an SMTP server; one connection per ``with`` block, or per message.
 
-    ``ssl_context`` replaces the default (system trust store) for tests and private CAs;
-    ``token_fetcher`` replaces the Google token refresh for tests.
+    Safe to share between threads: each thread has its own connection.  ``ssl_context``
+    replaces the default (system trust store) for tests and private CAs; ``token_fetcher``
+    replaces the Google token refresh for tests.
     """
 
     def __init__(
@@ -222,8 +231,7 @@ class SmtpTransport:
         self._oauth2 = read_oauth2_file(settings.oauth2_file) if settings.oauth2_file else None
         self.login_user = settings.user or (settings.sender if self._oauth2 else None)
         self._check_config()
-        self._client: _Client | None = None
-        self._in_block = False
+        self._state = _ThreadState()
 
     def _check_config(self) -> None:
         where = f"{self.host}:{self.port}"
@@ -264,16 +272,22 @@ class SmtpTransport:
         client.token_timeout = self.settings.timeout_seconds
         return client
 
+    @property
+    def connected(self) -> bool:
+        """Whether this thread holds an open connection."""
+        return self._state.client is not None
+
     def _connection(self) -> smtplib.SMTP:
-        if self._client is None:
-            client = self._new_client()
-            self._client = client  # set first, so close() cleans up a half-open login
-            client.login()
-        assert self._client.smtp is not None
-        return self._client.smtp
+        state = self._state
+        if state.client is None:
+            state.client = self._new_client()  # set first: close() tidies a failed login
+            state.client.login()
+        assert state.client.smtp is not None
+        return state.client.smtp
 
     def close(self) -> None:
-        client, self._client = self._client, None
+        """Close this thread's connection, if any."""
+        client, self._state.client = self._state.client, None
         if client is not None:
             client.is_closed = True
             # already gone or never connected: nothing to tidy
@@ -281,12 +295,12 @@ class SmtpTransport:
                 client.smtp.quit()
 
     def __enter__(self) -> SmtpTransport:
-        self._in_block = True
+        self._state.in_block = True
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._in_block = False
+        self._state.in_block = False
         self.close()
 
     # -- sending ---------------------------------------------------------------------------
@@ -308,7 +322,7 @@ class SmtpTransport:
         if refused:
             log.warning("SMTP %s accepted the message but refused %s", self.host,
                         ", ".join(f"{a} ({c} {_reply_text(r)})" for a, (c, r) in refused.items()))
-        if not self._in_block:
+        if not self._state.in_block:
             self.close()
 
     def _scrub(self, text: str) -> str:
@@ -351,4 +365,7 @@ class SmtpTransport:
         if isinstance(exc, ssl.SSLCertVerificationError):
             return TransportError(f"{where}: TLS certificate not trusted: "
                                   f"{exc.verify_message}", temporary=False)
+        if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+            return TransportError(f"{where}: the server does not speak TLS on this port "
+                                  "(check smtp.security and smtp.port)", temporary=False)
         return TransportError(f"{where}: {exc.__class__.__name__}: {exc}", temporary=True)

@@ -8,6 +8,7 @@ import pytest
 
 from ingest.attribute import attribute, auth_verdict, forwarded_senders, window_score
 from ingest.document import AttachmentDoc, Attribution, MessageDoc, UnionEntry
+from ingest.textnorm import name_key
 
 DIRECTORY: tuple[UnionEntry, ...] = (
     UnionEntry("TH-NL", "CĐCS Trường Tiểu học Ngọc Lâm", "th", ("thngoclam@gmail.com",)),
@@ -212,6 +213,8 @@ def test_forwarded_senders_lists_outermost_first() -> None:
         ("BC quy 1 Cty CP XD ABC", "CT-ABC"),
         ("Re: Fwd: BC quý 1 CĐ trường TH Ngọc Lâm", "TH-NL"),
         ("BC quý 1 trường TH Ngoc Lam", "TH-NL"),
+        ("BC quý 1 trường Tiểu hoc Ngọc Lâmm", "TH-NL"),  # typo
+        ("BC quý 1 Công ty Xây dựng ABC", "CT-ABC"),  # "cổ phần" missing
     ],
 )
 def test_name_in_subject(subject: str, code: str) -> None:
@@ -233,11 +236,18 @@ def test_school_levels_are_part_of_the_match(text: str, code: str) -> None:
     assert all(s < 0.8 for c, s in result.candidates if c in others)
 
 
-def test_level_conflict_scores_zero() -> None:
-    assert window_score("tieu hoc ngoc lam", "mam non ngoc lam".split())[0] == 0.0
-    assert window_score("tieu hoc ngoc lam", "tieu hoc ngoc lam".split())[0] == 100.0
-    assert window_score("tieu hoc ngoc lam", "truong ngoc lam".split())[0] == 0.0
-    assert window_score("tieu hoc ngoc lam", "trung hoc co so ngoc lam".split())[0] == 0.0
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("Tiểu học Ngọc Lâm", 100.0),
+        ("TH Ngoc Lam", 100.0),
+        ("Mầm non Ngọc Lâm", 0.0),
+        ("Trường Ngọc Lâm", 0.0),
+        ("THCS Ngọc Lâm", 0.0),
+    ],
+)
+def test_school_level_must_be_in_the_match(text: str, score: float) -> None:
+    assert window_score(name_key("Trường Tiểu học Ngọc Lâm"), name_key(text).split())[0] == score
 
 
 @pytest.mark.parametrize(
@@ -289,6 +299,20 @@ def test_two_unions_named_is_ambiguous(subject: str) -> None:
     assert result.union_code is None
     assert result.reason == "ambiguous"
     assert len(result.candidates) >= 2
+
+
+def test_name_shared_by_longer_names_is_ambiguous_not_a_random_pick() -> None:
+    """ "TH Ngọc Lâm" fits "... Ngọc Lâm Đô thị" and "... Ngọc Lâm Nước sạch" equally."""
+    directory = (
+        UnionEntry("A", "Tiểu học Ngọc Lâm Đô thị", "th"),
+        UnionEntry("B", "Tiểu học Ngọc Lâm Nước sạch", "th"),
+        UnionEntry("C", "Tiểu học Ngọc Lâm Thực phẩm", "th"),
+    )
+    result = run(msg("BC quý 1 TH Ngọc Lâm"), directory)
+    assert result.union_code is None
+    assert result.reason in ("ambiguous", "unknown-sender")
+    scores = {s for _, s in result.candidates}
+    assert len(scores) == 1 and len(result.candidates) == 3
 
 
 def test_same_name_in_two_entries_is_ambiguous() -> None:

@@ -363,6 +363,17 @@ def test_model_title(body: str, attachment_text: str, heading: str, title: str |
     assert result.model_title == title
 
 
+def test_form_boilerplate_does_not_add_a_report_period() -> None:
+    """ "CỘNG HÒA ... VIỆT NAM" contains "năm" once folded: it is not an annual report."""
+    att = doc_file("dk.docx", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do",
+                   heading="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    result = run(message("Đăng ký mô hình Dân vận khéo", [att]), NEAR["dvk"])
+    assert keys(result) == {"dvk-2021"}
+    assert result.reason is None
+    report = run(message("Báo cáo quý 1", [att]), NEAR["q1"])
+    assert keys(report) == {"report-2021-q1"} and report.reason is None
+
+
 def test_model_title_only_for_registrations() -> None:
     result = run(message("Báo cáo quý 1", body="Tên mô hình: Trường học xanh"), NEAR["q1"])
     assert result.model_title is None

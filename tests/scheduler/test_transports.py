@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import json
 import socket
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email import message_from_bytes
@@ -71,11 +72,32 @@ def test_delivery_with_the_right_envelope(smtp_server: SmtpTestServer) -> None:
 def test_one_connection_serves_a_batch(smtp_server: SmtpTestServer) -> None:
     with smtp(smtp_server) as transport:
         transport.send(message("a"), SENDER, TO[:1])
-        first = transport._client
+        first = transport._connection()
         transport.send(message("b"), SENDER, TO[1:])
-        assert transport._client is first is not None
-    assert transport._client is None
+        assert transport._connection() is first
+    assert not transport.connected
     assert [m.message()["X-LDL-Dedup-Key"] for m in smtp_server.messages] == ["a", "b"]
+
+
+def test_one_transport_shared_by_threads(smtp_server: SmtpTestServer) -> None:
+    transport = smtp(smtp_server)
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            with transport:
+                for i in range(5):
+                    transport.send(message(f"t{n}-{i}"), SENDER, TO[:1])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(smtp_server.messages) == 20
 
 
 # -- failures, classified -------------------------------------------------------------------
@@ -268,6 +290,12 @@ def test_tls_delivery_and_untrusted_certificate(tls_pair: TlsPair, security: Sec
             SmtpTransport(settings, SECRET).send(message(), SENDER, TO)
         assert info.value.temporary is False
         assert "certificate not trusted" in str(info.value)
+
+
+def test_tls_setting_against_a_plain_server(smtp_server: SmtpTestServer) -> None:
+    with pytest.raises(TransportError) as info:
+        smtp(smtp_server, security="tls").send(message(), SENDER, TO)
+    assert info.value.temporary is False and "does not speak TLS" in str(info.value)
 
 
 def test_starttls_setting_against_a_server_without_it(smtp_server: SmtpTestServer) -> None:
