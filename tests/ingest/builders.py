@@ -277,7 +277,7 @@ def build_message(subject: str, from_: str, to: str = FEDERATION, body: str = ""
     msg["Date"] = when if isinstance(when, str) else format_datetime(when)
     msg["Message-ID"] = message_id or message_id_for(subject, from_)
     for name, value in (headers or {}).items():
-        msg[name] = value
+        msg[name] = " ".join(value.split())  # the policy refolds; it refuses raw folds
     text = _nfd(body, nfd) or ""
     markup = _nfd(html, nfd)
     if markup is not None and not body:
