@@ -109,7 +109,7 @@ def codec_name(charset: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: NUL in the label
         return None
 
 
@@ -117,22 +117,24 @@ def _is_single_byte(codec: str) -> bool:
     return codec.startswith(_SINGLE_BYTE_PREFIXES) or codec == "ascii"
 
 
-def vietnamese_score(text: str, sample: int = 100_000) -> int:
-    """How Vietnamese a decoded text looks: +1 per Vietnamese letter, -3 per other letter.
+def vietnamese_profile(text: str, sample: int = 100_000) -> tuple[int, int]:
+    """(foreign, score) of a decoded text: how un-Vietnamese and how Vietnamese it looks.
 
-    Used to choose between candidate decodings of the same bytes: windows-1258 and
-    windows-1252 agree on most letters, so only the bytes where they differ move the score,
-    and a real latin-1 text (French é, German ü) ties and keeps its declared charset.
+    ``foreign`` counts non-ASCII letters Vietnamese never uses (ç, ñ, ü ...) and combining
+    marks left over after NFC; ``score`` counts Vietnamese letters, double for those
+    outside Latin-1 (ư ơ đ ă ạ ...), which no windows-1252 reading can produce.  Used to
+    choose between readings of the same bytes: windows-1258 and windows-1252 agree on most
+    letters, so only the bytes where they differ move the numbers.
     """
-    good = bad = 0
+    foreign = score = 0
     for ch in unicodedata.normalize("NFC", text[:sample]):
         if ch < "\x80":
             continue
         if ch in _VI_LETTERS:
-            good += 1
+            score += 2 if ch > "\xff" else 1
         elif ch.isalpha() or unicodedata.combining(ch):
-            bad += 1
-    return good - 3 * bad
+            foreign += 1
+    return foreign, score
 
 
 def _try_decode(data: bytes, codec: str) -> str | None:
@@ -145,16 +147,23 @@ def _try_decode(data: bytes, codec: str) -> str | None:
 
 
 def _best_single_byte(data: bytes, first: str | None) -> tuple[str, str]:
-    """Pick the most plausible of windows-1258 / windows-1252 (then latin-1)."""
-    candidates = [c for c in (first, "cp1258", "cp1252") if c]
-    best: tuple[int, str, str] | None = None
-    for codec in dict.fromkeys(candidates):
+    """The most plausible of ``first`` (a declared charset), windows-1258, windows-1252.
+
+    Fewest foreign letters wins, then the highest Vietnamese score; ties keep the earlier
+    candidate.  A declared charset is only overruled by a reading with no foreign letters
+    at all, so a Portuguese "não" labelled latin-1 is not turned into "năo".
+    """
+    best: tuple[tuple[int, int], str, str] | None = None
+    for codec in dict.fromkeys(c for c in (first, "cp1258", "cp1252") if c):
         text = _try_decode(data, codec)
         if text is None:
             continue
-        score = vietnamese_score(text)
-        if best is None or score > best[0]:
-            best = (score, text, codec)
+        foreign, score = vietnamese_profile(text)
+        key = (-foreign, score)
+        if best is None or key > best[0]:
+            if best is not None and best[2] == first and foreign:
+                continue
+            best = (key, text, codec)
     if best is None:
         return data.decode("latin-1"), "latin-1"
     return best[1], best[2]
@@ -324,15 +333,18 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
 
 
 _URL_RE = re.compile(r"https?://[^\s<>\"'`{}|\\^\[\]]+", re.IGNORECASE)
+_URL_TRAILERS = ".,;:!?)>»”’'\""
 
 
 def find_urls(text: str) -> list[str]:
     """http(s) URLs in plain text, trailing punctuation trimmed, in order of appearance."""
     urls = []
     for match in _URL_RE.finditer(text):
-        url = match.group(0).rstrip(".,;:!?)>»”’'\"")
-        if url.count("(") < url.count(")"):
-            url = url.rstrip(")")
+        url = match.group(0)
+        while url and url[-1] in _URL_TRAILERS:
+            if url[-1] == ")" and url.count("(") >= url.count(")"):
+                break  # a balanced parenthesis belongs to the URL (Wikipedia style)
+            url = url[:-1]
         if len(url) > len("https://"):
             urls.append(url)
     return urls

@@ -211,7 +211,10 @@ def _walk(part: Message, out: _Walk, depth: int) -> None:
             for sub in subparts:
                 _walk(sub, out, depth + 1)
     else:
-        _leaf(part, out, number)
+        try:
+            _leaf(part, out, number)
+        except Exception as exc:  # one unreadable part must not lose the message
+            out.defects.append(f"part {number} unreadable: {type(exc).__name__}: {exc}"[:300])
 
 
 def _block_text(block: Message) -> str:

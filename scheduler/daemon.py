@@ -1,5 +1,8 @@
 """``ldl run``: the daemon.  APScheduler 3 runs the jobs; the mail thread polls or IDLEs.
 
+APScheduler's background scheduler runs the jobs while the main thread waits for SIGTERM,
+so a signal at any moment (even during start-up) stops the daemon the same clean way.
+
 Jobs: the mailbox (IMAP IDLE when the server offers it, polling otherwise), reminders
 (every 15 minutes; they themselves wait for the sending window), the weekly digest (checked
 every 15 minutes, queued once per week), and the outbox (every minute).  Every job is
@@ -17,7 +20,7 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from ingest.pipeline import Pipeline
 from ingest.sources.base import SourceError
@@ -38,7 +41,7 @@ class Daemon:
         self.pipeline = pipeline
         self.clock = clock
         self.stop = StopFlag()
-        self.scheduler = BlockingScheduler(
+        self.scheduler = BackgroundScheduler(
             timezone=svc.settings.tz,
             # a run delayed (busy machine, long ingest) still runs, once: never skipped for
             # being a second late, never repeated in a burst
@@ -100,12 +103,13 @@ class Daemon:
 
     # -- life cycle ---------------------------------------------------------------------------
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %d: finishing the work in hand, then stopping", signum)
+        if not self.stop():
+            log.info("signal %d: finishing the work in hand, then stopping", signum)
         self.stop.set()
-        threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True},
-                         daemon=True).start()
 
     def run(self) -> None:
+        # one line per event of ours; APScheduler's own chatter only when it matters
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         self.scheduler.add_job(self.job_outbox, "interval", minutes=1, id="outbox",
@@ -121,7 +125,12 @@ class Daemon:
         else:
             log.warning("no [imap] host configured: the daemon sends mail but reads none")
         log.info("ldl run: started (time zone %s)", self.svc.settings.timezone)
-        self.scheduler.start()  # blocks until shutdown
+        self.scheduler.start()
+        # The main thread only waits: a signal sets the flag, whenever it comes, and the
+        # jobs in hand finish before the scheduler lets go.
+        while not self.stop.wait(1.0):
+            pass
+        self.scheduler.shutdown(wait=True)
         if self._mail_thread is not None:
             self._mail_thread.join(timeout=120)
         log.info("ldl run: stopped")

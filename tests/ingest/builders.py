@@ -462,12 +462,24 @@ def make_doc(paragraphs: Sequence[str]) -> bytes:
     encoded = text.encode("utf-16-le")
     text_offset = 0x800
     word = bytearray(max(4096, _round_up(text_offset + len(encoded), _SECTOR)))
-    clx = _piece_table(len(text), text_offset)
+    # 1Table: piece table, an empty stylesheet, one section, a zeroed DOP; each is
+    # announced by an (fc, lcb) pair in the FIB (antiword reads past empty ones).
+    structures = [
+        (0x1A2, _piece_table(len(text), text_offset)),
+        (0x0A2, struct.pack("<H", 18) + struct.pack("<HH", 0, 10) + bytes(14)),
+        (0x0CA, struct.pack("<II", 0, len(text)) + struct.pack("<HIHI", 0, 0xFFFFFFFF, 0, 0)),
+        (0x192, bytes(544)),
+    ]
     table = bytearray(4096)
-    table[: len(clx)] = clx
+    position = 0
     fib = {0x00: ("<H", 0xA5EC), 0x02: ("<H", 0x00C1), 0x0A: ("<H", 0x0200),
            0x18: ("<I", text_offset), 0x1C: ("<I", text_offset + len(encoded)),
-           0x4C: ("<I", len(text)), 0x1A2: ("<I", 0), 0x1A6: ("<I", len(clx))}
+           0x4C: ("<I", len(text))}
+    for fib_offset, data in structures:
+        table[position: position + len(data)] = data
+        fib[fib_offset] = ("<I", position)
+        fib[fib_offset + 4] = ("<I", len(data))
+        position += _round_up(len(data), 4)
     for offset, (fmt, value) in fib.items():
         struct.pack_into(fmt, word, offset, value)
     word[text_offset: text_offset + len(encoded)] = encoded
