@@ -73,7 +73,8 @@ def _blocs(entry: dict[str, Any], where: str) -> tuple[str, ...]:
     return tuple(blocs)
 
 
-def _spec(entry: dict[str, Any], year: int, late_from: date, tz: ZoneInfo, where: str) -> ObligationSpec:
+def _spec(entry: dict[str, Any], year: int, late_from: date, tz: ZoneInfo,
+          where: str) -> ObligationSpec:
     for required in ("key", "kind", "title"):
         if required not in entry:
             raise CalendarError(f"{where}: missing '{required}'")
@@ -92,7 +93,8 @@ def _spec(entry: dict[str, Any], year: int, late_from: date, tz: ZoneInfo, where
     )
 
 
-def build_calendar(data: dict[str, Any], years: Iterable[int] | None = None) -> list[ObligationSpec]:
+def build_calendar(data: dict[str, Any],
+                   years: Iterable[int] | None = None) -> list[ObligationSpec]:
     """Expand a parsed calendar document into obligations, sorted by deadline then key."""
     tz = ZoneInfo(str(data.get("timezone", "Asia/Ho_Chi_Minh")))
     wanted = sorted(set(years if years is not None else data.get("years", [])))
@@ -121,7 +123,8 @@ def build_calendar(data: dict[str, Any], years: Iterable[int] | None = None) -> 
     return sorted(specs, key=lambda s: (s.due_at, s.key))
 
 
-def load_calendar(path: Path | None = None, years: Sequence[int] | None = None) -> list[ObligationSpec]:
+def load_calendar(path: Path | None = None,
+                  years: Sequence[int] | None = None) -> list[ObligationSpec]:
     """Load the calendar file (the packaged 2021 preset when ``path`` is None)."""
     if path is None:
         text = resources.files("config").joinpath("data/calendar.toml").read_text("utf-8")

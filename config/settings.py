@@ -303,24 +303,16 @@ def read_secret(value: SecretStr | None, file: Path | None, name: str) -> str | 
 def masked_dump(settings: Settings) -> dict[str, Any]:
     """The settings as plain data with every secret replaced by ``***``."""
 
-    def mask(obj: Any) -> Any:
+    def plain(obj: Any, key: str = "") -> Any:
         if isinstance(obj, dict):
-            return {k: ("***" if k in SECRET_KEYS and v is not None else mask(v))
-                    for k, v in obj.items()}
+            return {k: plain(v, k) for k, v in obj.items()}
         if isinstance(obj, list):
-            return [mask(v) for v in obj]
+            return [plain(v) for v in obj]
+        if obj is not None and (key in SECRET_KEYS or isinstance(obj, SecretStr)):
+            return "***"
         if isinstance(obj, Path | date):
             return str(obj)
         return obj
 
-    data = settings.model_dump(mode="python")
-    for key, val in list(data.items()):
-        if isinstance(val, SecretStr):
-            data[key] = "***"
-    dumped = mask(data)
-    for section in dumped.values():
-        if isinstance(section, dict):
-            for k, v in section.items():
-                if isinstance(v, SecretStr):
-                    section[k] = "***"
-    return dumped  # type: ignore[no-any-return]
+    dumped: dict[str, Any] = plain(settings.model_dump(mode="python"))
+    return dumped

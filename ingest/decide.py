@@ -23,7 +23,8 @@ class Decision:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _evidence(classification: Classification, attribution: Attribution | None) -> list[dict[str, Any]]:
+def _evidence(classification: Classification,
+              attribution: Attribution | None) -> list[dict[str, Any]]:
     items = [e.as_dict() for m in classification.matches for e in m.evidence]
     if attribution is not None:
         items += [e.as_dict() for e in attribution.evidence]
@@ -61,7 +62,7 @@ def decide(noise: NoiseVerdict | None, classification: Classification,
     if not known:
         reason = attribution.reason or "unknown-sender"
         if candidates:
-            names = ", ".join(c["union"] for c in candidates[:3])
+            names = ", ".join(str(c["union"]) for c in candidates[:3])
             reason = f"{reason}: {names}"
         return Decision("triage", reason, None, confident,
                         attribution.confidence, candidates, evidence)

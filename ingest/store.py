@@ -67,7 +67,8 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str) -> Sto
     if fetched.received_at is not None:
         received, how = fetched.received_at.astimezone(UTC), "internaldate"
     else:
-        received, how = received_time(headers, fetched.mtime)
+        received, how = received_time({k.lower(): headers.get_all(k) or [] for k in headers},
+                                      fetched.mtime)
     put_blob(session, raw, digest)
     message = Message(
         sha256=digest, message_id=message_id, received_at=received, received_source=how,

@@ -195,7 +195,8 @@ def unions_export(app: App, file: Path) -> None:
 @cli.command()
 @click.argument("union_code")
 @click.argument("obligation")
-@click.option("--reason", required=True, help="Why this union does not owe it (kept in the audit log).")
+@click.option("--reason", required=True,
+              help="Why this union does not owe it (kept in the audit log).")
 @with_app
 def exempt(app: App, union_code: str, obligation: str, reason: str) -> None:
     """Mark a union as exempt from an obligation."""

@@ -132,8 +132,9 @@ def triage_show(app: App, message: str) -> None:
             for ev in item.evidence or []:
                 click.echo(f"  evidence {ev.get('rule')} [{ev.get('source')}] {ev.get('detail')}")
         for att in atts:
+            problem = f": {att.extract_error}" if att.extract_error else ""
             click.echo(f"attachment: {att.filename} ({att.content_type}, {att.size} bytes, "
-                       f"{att.extract_status}{': ' + att.extract_error if att.extract_error else ''})")
+                       f"{att.extract_status}{problem})")
         body = (msg.body_text or "").strip()
         if body:
             click.echo("\n" + body[:1500])

@@ -215,7 +215,8 @@ class TriageItem(Base):
     reason: Mapped[str] = mapped_column(Text)
     candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open|assigned|dismissed
+    # open | assigned | dismissed
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

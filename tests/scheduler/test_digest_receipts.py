@@ -19,7 +19,6 @@ from scheduler import digest as digest_mod
 from scheduler.jobs import Services, flush_outbox, weekly_digest
 from scheduler.receipts import receipt_hook
 from scheduler.transports import FileTransport, SmtpTransport
-from storage import compliance
 from storage.directory import import_unions
 from storage.models import OutboxItem
 from tests.conftest import SAMPLE_DIRECTORY, Ldl
