@@ -45,7 +45,9 @@ def decide(noise: NoiseVerdict | None, classification: Classification,
     known = attribution.union_code is not None and attribution.confidence >= union_threshold
 
     if not classification.matches:
-        if not known and not has_files:
+        # Nothing names an obligation: from a stranger that is not a report (kept, and
+        # queryable, but nobody's work); from a union it may be one worded oddly.
+        if not known or not has_files:
             return Decision("ignore", "not-a-report", evidence=evidence)
         why = classification.reason or "no obligation recognised"
         return Decision("triage", f"obligation-unknown: {why}", attribution.union_code,

@@ -195,6 +195,15 @@ def _walk(part: Message, out: _Walk, depth: int) -> None:
         out.defects.append(f"MIME nesting deeper than {MAX_MIME_DEPTH}: inner parts ignored")
         return
     number = out.next_part()
+    try:
+        _walk_part(part, out, depth, number)
+    except RecursionError:
+        raise
+    except Exception as exc:  # one unreadable part must not lose the message
+        out.defects.append(f"part {number} unreadable: {type(exc).__name__}: {exc}"[:300])
+
+
+def _walk_part(part: Message, out: _Walk, depth: int, number: int) -> None:
     ctype = part.get_content_type()
     maintype = part.get_content_maintype()
     if maintype == "message" and part.get_content_subtype() in ("rfc822", "global"):
@@ -211,10 +220,7 @@ def _walk(part: Message, out: _Walk, depth: int) -> None:
             for sub in subparts:
                 _walk(sub, out, depth + 1)
     else:
-        try:
-            _leaf(part, out, number)
-        except Exception as exc:  # one unreadable part must not lose the message
-            out.defects.append(f"part {number} unreadable: {type(exc).__name__}: {exc}"[:300])
+        _leaf(part, out, number)
 
 
 def _block_text(block: Message) -> str:
@@ -375,7 +381,14 @@ def _structure(raw: bytes, defects: list[str]) -> tuple[Message, object | None]:
         return email.message_from_bytes(raw, policy=email.policy.compat32), None
     except RecursionError:
         defects.append("MIME structure too deep: headers only")
-    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw), None
+    except Exception as exc:  # the stdlib chokes on some garbage (e.g. NUL in a boundary)
+        defects.append(f"MIME structure unreadable ({type(exc).__name__}): headers only")
+    try:
+        parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+        return parser.parsebytes(raw), None
+    except Exception as exc:
+        defects.append(f"header block unreadable ({type(exc).__name__})")
+    return Message(), None
 
 
 def _parser_defects(msg: Message, parsed: object | None) -> list[str]:
