@@ -498,10 +498,7 @@ def detect_kind(filename: str, content_type: str, data: bytes) -> str:
         return _ole_kind(data, ext_kind)
     if head.startswith(b"{\\rtf"):
         return "rtf"
-    for magic, _name in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            return "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    if _has_image_magic(head):
         return "image"
     for magic, name in _ARCHIVE_MAGIC:
         if head.startswith(magic):
@@ -851,6 +848,10 @@ def _read_image(data: bytes, ctx: _Ctx, filename: str) -> str:
     reason = ocr_unavailable_reason(ctx.limits)
     if reason:
         raise _Skipped(f"image; {reason}")
+    if not _has_image_magic(data[:16]):
+        # Never hand tesseract something that is not an image: it reads a text file as a
+        # list of image paths to open.
+        raise _Failed("not a recognised image format")
     size = _image_size(data)
     if size is not None:
         width, height = size
@@ -861,6 +862,11 @@ def _read_image(data: bytes, ctx: _Ctx, filename: str) -> str:
     suffix = _ext(filename) if _EXT_KINDS.get(_ext(filename)) == "image" else ".img"
     with _temp_file(data, suffix) as path:
         return _tesseract(path, ctx)
+
+
+def _has_image_magic(head: bytes) -> bool:
+    return head.startswith(tuple(m for m, _ in _IMAGE_MAGIC)) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 def _image_size(data: bytes) -> tuple[int, int] | None:

@@ -142,6 +142,9 @@ def _header_values(msg: Message, name: str) -> list[str]:
     return [value for key, value in _raw_headers(msg) if key.lower() == name]
 
 
+_ADDRESS_RE = re.compile(r"[^\s@<>,;]+(@[^\s@<>,;]+)?")
+
+
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lower-case address) pairs; names decoded after address parsing.
 
@@ -155,7 +158,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     out = []
     for display, address in pairs:
         address = decode_header_value(address).strip().strip("<>").lower()
-        if address:
+        if _ADDRESS_RE.fullmatch(address):  # not a display name mistaken for an address
             out.append((decode_header_value(display).strip().strip('"'), address))
     return out
 
@@ -318,7 +321,27 @@ def _add_text(part: Message, out: _Walk, number: int) -> None:
     if part.get_content_subtype() == "html":
         text, links = html_to_text(text)
         out.html_links.extend(links)
+    elif str(part.get_param("format", "")).lower() == "flowed":
+        text = _unflow(text, str(part.get_param("delsp", "")).lower() == "yes")
     out.texts.append(text)
+
+
+def _unflow(text: str, delsp: bool) -> str:
+    """Join RFC 3676 soft line breaks (Apple Mail, Thunderbird), so that words wrapped by
+    the sender's client ("báo" / "cáo") are one phrase again for the rules."""
+    lines: list[str] = []
+    current = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffing
+        if line.endswith(" ") and line.rstrip() != "--":
+            current += line[:-1] if delsp else line
+            continue
+        lines.append(current + line)
+        current = ""
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
 
 
 def _filename(part: Message, defects: list[str]) -> str:

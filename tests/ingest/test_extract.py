@@ -334,3 +334,24 @@ def test_detect_kind_trusts_content_over_names() -> None:
     assert detect_kind("bc.doc", "", make_rtf(["x"])) == "rtf"
     assert detect_kind("noname", "application/octet-stream", make_doc(["x"])) == "doc"
     assert detect_kind("bc", "", make_xlsx([["x"]])) == "xlsx"
+
+
+def test_non_images_never_reach_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: object) -> bytes:
+        raise AssertionError("tesseract must not see a text file (it reads it as a path list)")
+
+    monkeypatch.setattr(extract, "_run_tool", forbidden)
+    att = run("photo.png", b"/etc/passwd\n", ExtractLimits(), content_type="image/png")
+    assert (att.status, att.error) == ("failed", "not a recognised image format")
+
+
+def test_tiny_images_are_not_ocred() -> None:
+    require_tools("tesseract", tesseract_langs=["vie"])
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(buffer, format="PNG")
+    att = run("icon.png", buffer.getvalue(), ExtractLimits())
+    assert (att.status, att.error) == ("skipped", "image too small to hold text: 16x16")

@@ -291,3 +291,60 @@ def test_realworld_corpus_parses_without_exceptions() -> None:
         logging.disable(logging.NOTSET)
     assert failures == []
     assert time.monotonic() - started < 60
+
+
+def test_nul_in_boundary_and_charset_labels() -> None:
+    raw = build_raw_message(["From: a@b.vn", "Subject: x",
+                             "Content-Type: multipart/mixed; boundary*=ut\0f-8''b"],
+                            b"--b\r\nContent-Type: text/plain; charset=\"ut\0f-8\"\r\n\r\nhi\r\n")
+    doc = parse(raw)
+    assert doc.subject == "x" and doc.defects
+
+
+def test_mutated_messages_never_raise() -> None:
+    """A small deterministic fuzz: byte flips, cuts and MIME-ish insertions."""
+    import random
+
+    seeds = [
+        build_forwarded_message(build_message(
+            "Báo cáo", "a@b.vn", body=VI_BODY,
+            attachments=[("a.docx", make_docx([VI_TITLE]), DOCX),
+                         ("z.zip", make_zip({"x.txt": b"abc"}), "application/zip")])),
+        build_cp1258_message("x", "a@b.vn", VI_BODY),
+        build_rfc2231_filename_message("Báo cáo.docx", make_docx(["x"])),
+        build_apple_mail_inline_pdf("Báo cáo", "a@b.vn", "b", "c.pdf", make_pdf(["x"])),
+    ]
+    inserts = [b"\r\n", b"=?", b"?=", b"--", b";", b"\x00", b"=?utf-8?B?", b"boundary=",
+               b"\r\n\r\n", b"Content-Type: message/rfc822\r\n", b"charset*="]
+    rng = random.Random(1258)
+    for _ in range(300):
+        raw = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 12)):
+            pos = rng.randrange(len(raw)) if raw else 0
+            choice = rng.random()
+            if choice < 0.4 and raw:
+                raw[pos] = rng.randrange(256)
+            elif choice < 0.7:
+                raw[pos:pos] = rng.choice(inserts)
+            elif raw:
+                del raw[pos:pos + rng.randint(1, 80)]
+        try:
+            doc = parse(bytes(raw))
+        except ParseError:
+            continue
+        assert unicodedata.is_normalized("NFC", doc.body_text)
+
+
+def test_format_flowed_is_unwrapped() -> None:
+    body = "Kính gửi LĐLĐ quận, đơn vị xin gửi báo \r\ncáo quý I.\r\n \r\n-- \r\nLan"
+    raw = build_raw_message(["From: a@b.vn", "Subject: x", "Content-Type: text/plain; "
+                             "charset=utf-8; format=flowed", "Content-Transfer-Encoding: 8bit"],
+                            body.encode())
+    assert parse(raw).body_text == "Kính gửi LĐLĐ quận, đơn vị xin gửi báo cáo quý I.\n\n--\nLan"
+
+
+def test_from_without_address() -> None:
+    raw = build_raw_message(["From: =?utf-8?Q?Tr=C6=B0=E1=BB=9Dng_MN?=", "To: MAILER-DAEMON",
+                             "Subject: x"], "x")
+    doc = parse(raw)
+    assert doc.from_addr == "" and doc.to_addrs == ["mailer-daemon"]
