@@ -111,8 +111,10 @@ def cli(ctx: click.Context, config: str | None, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    if not debug:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not debug:  # libraries that log every oddity of a message they meet
+        for noisy in ("alembic", "mailparser", "pypdf", "apscheduler"):
+            logging.getLogger(noisy).setLevel(logging.ERROR if noisy != "alembic"
+                                              else logging.WARNING)
 
 
 @cli.command()
