@@ -10,6 +10,7 @@ Secrets (passwords, OAuth tokens) are accepted only from the environment or from
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from contextvars import ContextVar
@@ -218,6 +219,16 @@ class Settings(BaseSettings):
     @property
     def own_addresses(self) -> list[str]:
         return [a.lower() for a in [self.federation.address, *self.federation.other_addresses]]
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and ``localhost``: the only hosts reached without TLS."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def find_config_file(explicit: str | os.PathLike[str] | None) -> Path | None:

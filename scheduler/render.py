@@ -37,6 +37,7 @@ from jinja2 import (
 )
 
 from config.calendar import BLOC_TITLES
+from storage.compliance import ReportingRates
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAIL_NAMES: tuple[str, ...] = ("reminder", "receipt", "digest")
@@ -136,7 +137,7 @@ class ReceiptContext:
 
 
 @dataclass(frozen=True)
-class BlocFigures:
+class BlocFigures(ReportingRates):
     """DHIS2's figures for one obligation and one bloc (or ``bloc="all"``)."""
 
     bloc: str
@@ -161,19 +162,6 @@ class BlocFigures:
         """Missing (deadline passed) plus pending (not yet due)."""
         return self.missing + self.pending
 
-    @property
-    def actual(self) -> int:
-        """Actual reports: received, on time or late."""
-        return self.on_time + self.late
-
-    @property
-    def reporting_rate(self) -> float | None:
-        return self.actual / self.expected if self.expected else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """Reporting rate on time."""
-        return self.on_time / self.expected if self.expected else None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ XOAUTH2 login ignores the server's answer (checked here); it turns a login name 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import logging
 import os
@@ -38,7 +37,7 @@ from typing import Any, Protocol
 import yagmail
 from yagmail.oauth2 import generate_oauth2_string
 
-from config.settings import ConfigError, SmtpSettings
+from config.settings import ConfigError, SmtpSettings, is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +120,6 @@ class FileTransport:
 # -- SMTP transport -------------------------------------------------------------------------
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def read_oauth2_file(path: Path) -> dict[str, str]:

@@ -48,8 +48,30 @@ class ComplianceRow:
         return asdict(self)
 
 
+class ReportingRates:
+    """DHIS2's rates, from counts of expected, on-time and late reports."""
+
+    expected: int
+    on_time: int
+    late: int
+
+    @property
+    def actual(self) -> int:
+        """Actual reports: received, on time or late."""
+        return self.on_time + self.late
+
+    @property
+    def reporting_rate(self) -> float | None:
+        return self.actual / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Reporting rate on time."""
+        return self.on_time / self.expected if self.expected else None
+
+
 @dataclass
-class BlocSummary:
+class BlocSummary(ReportingRates):
     """DHIS2's figures for one obligation and bloc (bloc "all" for the total)."""
 
     obligation: str
@@ -60,18 +82,6 @@ class BlocSummary:
     missing: int = 0
     pending: int = 0
     exempt: int = 0
-
-    @property
-    def actual(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def reporting_rate(self) -> float | None:
-        return self.actual / self.expected if self.expected else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.expected if self.expected else None
 
 
 def status_of(spec: ObligationSpec, received: Sequence[datetime], exempt: bool,

@@ -29,7 +29,6 @@ Passwords and tokens never appear in a log line or an exception message.
 from __future__ import annotations
 
 import imaplib
-import ipaddress
 import logging
 import ssl
 import time
@@ -42,7 +41,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 from imapclient.imapclient import SocketTimeout
 
-from config.settings import ImapSettings, read_secret
+from config.settings import ImapSettings, is_loopback, read_secret
 from ingest.sources.base import (
     AuthError,
     ConnectionLost,
@@ -88,14 +87,6 @@ def default_client_factory(
     return IMAPClient(host, port, ssl=ssl, ssl_context=ssl_context, timeout=timeout)
 
 
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and ``localhost``: the only hosts allowed without TLS."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class ImapSource:
