@@ -14,10 +14,9 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from ingest.sample_inbox import generate, write_maildir
-
 from config.settings import load_settings
 from ingest.pipeline import Pipeline
+from ingest.sample_inbox import generate, write_maildir
 from ingest.sources.files import open_path_source
 from ldl.app import App, parse_moment
 from ldl.output import percent, render
