@@ -425,12 +425,37 @@ def attribute(
     federation = {a.strip().lower() for a in federation_addresses}
     sender = doc.from_addr.strip().lower()
     verdict = auth_verdict(doc)
-    if sender and sender not in federation and sender in index:
-        return _by_address(doc, index[sender], sender, "sender", verdict, False)
+    own = index.get(sender, []) if sender and sender not in federation else []
     if is_forwarded(doc):
         for original in forwarded_senders(doc):
-            if original in index and original not in federation:
+            if original not in index or original in federation:
+                continue
+            if own and {u.code for u in index[original]} != {u.code for u in own}:
+                # one union relaying another's mail (a ward office forwarding a school's
+                # report): the content is the original's, if the mail says so
+                return _relayed(doc, index[original], own, verdict)
+            if not own:
                 return _by_address(
                     doc, index[original], original, "forwarded", verdict, sender in federation
                 )
+    if own:
+        return _by_address(doc, own, sender, "sender", verdict, False)
     return _by_name(doc, directory, verdict)
+
+
+def _relayed(doc: MessageDoc, original: list[UnionEntry], forwarder: list[UnionEntry],
+             verdict: AuthVerdict) -> Attribution:
+    """Credit the original union only when the mail also names it; otherwise ask a person."""
+    evidence = [Evidence("relayed", "address",
+                         f"{'/'.join(u.code for u in forwarder)} forwards mail of "
+                         f"{'/'.join(u.code for u in original)}", 0.0)]
+    evidence += _auth_evidence(verdict)
+    candidates = [(u.code, 1.0) for u in [*original, *forwarder]]
+    if verdict.failed:
+        return Attribution(None, 0.0, evidence, candidates, reason="auth-failed")
+    hits = rank_names(doc, [*original, *forwarder])
+    best, close = _pick(hits)
+    if best is not None and not close and best.union in original:
+        evidence.append(best.evidence())
+        return Attribution(best.union.code, CONFIDENCE_FORWARDED, evidence, _candidates(hits))
+    return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")

@@ -662,6 +662,13 @@ def classify(
     decision = _decide(hits, sources, obligations, today)
     cue_res = [r for c, r in cues if c.group in ("period", "dvk", "report")]
     submitted = submission_evidence(doc, cue_res)
+    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations)}
+    has_dvk = any(m.key in dvk_keys for m in decision.matches)
+    title = model_title(doc) if has_dvk else None
+    if not submitted and title:
+        # a registration is a model's name: "Tên mô hình: ..." typed in the mail is the
+        # registration itself, no form needed
+        submitted = [Evidence("submission", "body", f"model named: {title}", 0.8)]
     resends = resend_evidence(doc)
     factor = 1.0
     if not submitted:
@@ -675,12 +682,10 @@ def classify(
         match.confidence = round(max(0.0, min(1.0, match.confidence * factor)), 3)
         match.evidence += submitted + resends
     decision.matches.sort(key=lambda m: -m.confidence)
-    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations)}
-    has_dvk = any(m.key in dvk_keys for m in decision.matches)
     return Classification(
         matches=decision.matches,
         is_resend=bool(resends),
-        model_title=model_title(doc) if has_dvk else None,
+        model_title=title,
         is_submission=bool(submitted),
         reason="; ".join(decision.reasons) or None,
     )

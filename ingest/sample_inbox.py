@@ -26,11 +26,14 @@ The truth (``SampleMessage.expect``), i.e. what a careful person would conclude:
   mail forwarded by someone else, e.g. a ward's secretary, even one whose own address is in
   the directory for the ward's union; or a personal address whose subject, signature and file
   all name the same single union in full), the obligation is recognisable (subject, file
-  name, or the document's title; a subject copied from last year does not win against a
-  file that says 2021) and the mail carries the report (a file, a Drive link, or the report
-  typed into the body).  ``obligations`` lists every obligation the mail fulfils (a union
-  that missed the "Dân vận khéo" deadline may send it with its Q1 report); resends ("gửi
-  lại", "bổ sung") and late reports are credited too: lateness is for compliance to judge.
+  name, or the document's title; what is left over from an earlier mail does not win
+  against the rest: a subject copied from last year's mail when the file says 2021, last
+  quarter's file name on this quarter's report, a reply in last quarter's reminder thread)
+  and the mail carries the report (a file, a Drive link, or the report typed into the
+  body).  A report that mentions the "Dân vận khéo" model's progress is not a registration.
+  ``obligations`` lists every obligation the mail fulfils (a union that missed the "Dân vận
+  khéo" deadline may send it with its Q1 report); resends ("gửi lại", "bổ sung") and late
+  reports are credited too: lateness is for compliance to judge.
 * ``triage``: a person must look: an unknown address naming no union; a message naming two
   unions ("TH Ngọc Lâm và THCS Ngọc Lâm"); a place that several unions share ("trường Ngọc
   Lâm"); a report with no recognisable period; last year's report (no 2021 obligation); a
@@ -67,9 +70,10 @@ from email.mime.base import MIMEBase
 from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import Compat32
 from email.utils import encode_rfc2231, format_datetime, formataddr
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -89,7 +93,7 @@ CREDIT_NOTES: tuple[str, ...] = (
     "plain", "late", "resend", "new-union", "deadline-edge", "clock-off",
     "personal-gmail-named", "forward-ward", "forward-listed-secretary", "body-only",
     "drive-link", "cp1258", "nfd", "html-only", "vague-subject", "reply-thread",
-    "stale-year-subject", "xlsx-only", "two-obligations",
+    "stale-year-subject", "stale-file-name", "old-thread", "xlsx-only", "two-obligations",
 )
 TRIAGE_NOTES: tuple[str, ...] = (
     "unknown-sender", "two-schools", "personal-gmail-vague", "no-period", "question",
@@ -114,7 +118,7 @@ QUOTAS: tuple[tuple[str, int], ...] = (
     ("personal-gmail-named", 3), ("forward-ward", 2), ("forward-listed-secretary", 1),
     ("body-only", 3), ("drive-link", 2), ("clock-off", 2), ("deadline-edge", 2),
     ("cp1258", 2), ("nfd", 2), ("html-only", 2), ("vague-subject", 2), ("reply-thread", 2),
-    ("stale-year-subject", 1), ("xlsx-only", 2),
+    ("stale-year-subject", 1), ("stale-file-name", 1), ("old-thread", 1), ("xlsx-only", 2),
 )
 RESENDS = 4
 TRIAGE_QUOTAS: tuple[tuple[str, int], ...] = (
@@ -446,9 +450,10 @@ def _persona(u: _Union, forms: _Forms, seed: int) -> _Persona:
     given = rng.choice(_GIVEN_F if female else _GIVEN_M)
     chair = f"{family} {middle} {given}"
     flat = ascii_fold(f"{family}{middle}{given}").lower()
+    unit = forms.file_tag.lower().replace("_", "")  # Gmail allows letters, digits, dots
     personal = rng.choice([f"{flat}{rng.randint(70, 95)}@gmail.com",
-                           f"{ascii_fold(given + family).lower()}.{forms.file_tag.lower()}"
-                           f"@gmail.com", f"{flat}.cd@gmail.com"])
+                           f"{ascii_fold(given + family).lower()}.{unit}@gmail.com",
+                           f"{flat}.cd@gmail.com"])
     display = rng.choice(["", f"Công đoàn {forms.abbrev}", f"CĐ {forms.short}", chair,
                           ascii_fold(f"cd {forms.short}").lower()])
     phone = f"09{rng.randint(10000000, 99999999)}"
@@ -475,7 +480,7 @@ def _normalise_zip(data: bytes, when: datetime) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            dst.writestr(member, payload)
+            dst.writestr(member, payload, compresslevel=1)  # fast; size does not matter
     return out.getvalue()
 
 
@@ -613,6 +618,12 @@ def _report_spec(forms: _Forms | None, period: str | None, rng: random.Random, w
               "\"Xanh - Sạch - Đẹp, bảo đảm an toàn vệ sinh lao động\"."),
         ("p", "5. Công tác phòng, chống dịch Covid-19: tuyên truyền đoàn viên thực hiện "
               "nghiêm thông điệp 5K."),
+    ]
+    if period in ("h1", "q3", "y") and rng.random() < 0.5:
+        # later reports tell how the registered "Dân vận khéo" model is going
+        blocks.append(("p", "6. Kết quả thực hiện mô hình \"Dân vận khéo\" đã đăng ký: duy trì "
+                            "thường xuyên, được đoàn viên hưởng ứng."))
+    blocks += [
         ("bold", "III. " + (words.next_title.upper() if words and words.next_title
                            else "PHƯƠNG HƯỚNG NHIỆM VỤ THỜI GIAN TỚI")),
         ("p", "- Tiếp tục tuyên truyền, vận động đoàn viên thực hiện tốt nhiệm vụ chuyên môn."),
@@ -877,6 +888,21 @@ def _date_value(mail: _Mail, rng: random.Random) -> str:
     return format_datetime(sent.astimezone(LOCAL))
 
 
+class _AsWritten(Compat32):
+    """compat32, except that a header value already folded by the caller (an ASCII value
+    containing a line break) is written as is: Gmail folds a long Content-Type after the
+    ';', where compat32 would break before the first word."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if isinstance(value, str) and value.isascii() and "\n" in value:
+            return f"{name}: {value}{self.linesep}"
+        folded: str = super()._fold(name, value, sanitize)  # type: ignore[misc]
+        return folded
+
+
+_POLICY = _AsWritten()
+
+
 def _render(mail: _Mail, rng: random.Random, message_id: str) -> bytes:
     """The bytes a Maildir would hold for ``mail``: receiver's trace headers, then the
     message as the client wrote it (compat32 API: full control of charsets and encodings)."""
@@ -932,7 +958,7 @@ def _render(mail: _Mail, rng: random.Random, message_id: str) -> bytes:
             msg[key] = value
     trace = mail.trace + _trace(mail, rng)
     head = "".join(f"{k}: {v}\n" for k, v in trace).encode("ascii")
-    return head + msg.as_bytes()
+    return head + msg.as_bytes(policy=_POLICY)
 
 
 # -- a copy of the year -----------------------------------------------------------------------
@@ -1132,6 +1158,16 @@ class _Year:
             f = self.forms[u.code]
             mail.files = [self.report_file(u, period, mail.received_at,
                                            name=f"BC_{period.upper()}_2021_{f.file_tag}.docx")]
+        elif note == "stale-file-name":
+            # the officer saved this quarter's report under last quarter's file name
+            earlier = PLAN[PLAN.index(ob) - 1].period
+            f = self.forms[u.code]
+            name = WORDS[earlier].files[0].format(tag=f.file_tag, short=f.short)
+            mail.files = [self.report_file(u, period, mail.received_at, name=name)]
+        elif note == "old-thread":
+            # a reply in last quarter's reminder thread, carrying this quarter's report
+            self._reply_to_reminder(mail, u, PLAN[PLAN.index(ob) - 1], with_report=True,
+                                    sends=ob)
         elif note == "xlsx-only":
             name = self.rng.choice(WORDS[period].sheets)
             mail.files = [_sheet_file(self.forms[u.code], period, self.rng, mail.received_at,
@@ -1236,20 +1272,28 @@ class _Year:
         mail.files = []
 
     def _reply_to_reminder(self, mail: _Mail, u: _Union, ob: _Obligation, *,
-                           with_report: bool) -> None:
+                           with_report: bool, sends: _Obligation | None = None) -> None:
+        """A reply in the thread of the reminder for ``ob``; the report sent is ``sends``
+        (default ``ob``), e.g. a Q3 report answered to the 6-month reminder's thread."""
+        sends = sends or ob
         subject, body = _reminder(ob)
         reminder_at = _local(ob.late_from - timedelta(days=7), 8, 0, 0)
         mail.subject = self.rng.choice(["Re: ", "RE: ", "TL: "]) + subject
         mail.in_reply_to = self.reminder_ids[ob.key]
         quoted = "\n".join("> " + ln if ln else ">" for ln in body.split("\n"))
-        head = (f"Dạ em gửi {WORDS[ob.period].phrase} ạ." if with_report
+        head = (f"Dạ em gửi {WORDS[sends.period].phrase} ạ." if with_report
                 else "Dạ, đơn vị em sẽ gửi trong tuần này ạ.")
         mail.text = (f"{head}\n{self.personas[u.code].given}\n\nVào "
                      f"{self._vi_date(reminder_at)} {FEDERATION_NAME} <{FEDERATION}> đã viết:\n"
                      f"{quoted}\n")
         if mail.received_at < reminder_at:
             mail.received_at = self.at(reminder_at.astimezone(LOCAL).date(), ob.last_day)
-        mail.files = [self.report_file(u, ob.period, mail.received_at)] if with_report else []
+        if with_report:
+            f = self.forms[u.code]
+            name = self.rng.choice(WORDS[sends.period].files).format(tag=f.file_tag, short=f.short)
+            mail.files = [self.report_file(u, sends.period, mail.received_at, name=name)]
+        else:
+            mail.files = []
 
     def _forward_by_ward(self, slot: _Slot, note: str, when: datetime) -> _Draft:
         u, ob = slot.union, slot.ob
@@ -1537,7 +1581,7 @@ class _Year:
             f"** Address not found **\n\nYour message wasn't delivered to {rcpt} because the "
             "address couldn't be found, or is unable to receive mail.\n\nThe response from the "
             "remote server was:\n550 5.1.1 The email account that you tried to reach does not "
-            "exist.\n", "plain", "utf-8")
+            "exist.\n", "plain", "us-ascii")
         del notice["MIME-Version"]
         status = Message()
         status["Content-Type"] = "message/delivery-status"
@@ -1614,6 +1658,8 @@ class _Year:
             return (len(ward.emails) > 1) == (note == "forward-listed-secretary")
         if note == "stale-year-subject":
             return slot.ob.period in ("q1", "h1")
+        if note in ("stale-file-name", "old-thread"):
+            return slot.ob.period in ("h1", "q3", "y")
         if note in ("xlsx-only",):
             return slot.ob.period != "dvk"
         return True

@@ -167,10 +167,25 @@ def test_forwarded_mail_credits_the_original_sender(
     assert any(e.rule == "forwarded-address" for e in result.evidence)
 
 
-def test_forward_by_a_union_credits_the_forwarding_union() -> None:
-    result = run(msg("Fwd: BC quý 1", from_addr="mnngoclam@gmail.com", body=GMAIL_FORWARD,
+def test_forward_by_one_union_of_another_named_union_credits_the_original() -> None:
+    body = "Văn thư phường chuyển báo cáo của CĐ Trường Tiểu học Ngọc Lâm.\n\n" + GMAIL_FORWARD
+    result = run(msg("Fwd: BC quý 1", from_addr="ubndngoclam@hanoi.gov.vn", body=body,
                      auth=PASS))
-    assert result.union_code == "MN-NL"
+    assert result.union_code == "TH-NL"
+    assert any(e.rule == "relayed" for e in result.evidence)
+
+
+def test_forward_by_one_union_of_another_unnamed_union_is_ambiguous() -> None:
+    body = GMAIL_FORWARD.replace("CĐ TH Ngọc Lâm", "Văn thư")
+    result = run(msg("Fwd: BC quý 1", from_addr="mnhoasua@gmail.com", body=body, auth=PASS))
+    assert result.union_code is None and result.reason == "ambiguous"
+    assert {c for c, _ in result.candidates} == {"TH-NL", "MN-HS"}
+
+
+def test_union_forwarding_its_own_earlier_mail_is_its_own() -> None:
+    body = GMAIL_FORWARD.replace("thngoclam@gmail.com", "mnngoclam@gmail.com")
+    result = run(msg("Fwd: BC quý 1", from_addr="mnngoclam@gmail.com", body=body, auth=PASS))
+    assert result.union_code == "MN-NL" and result.confidence == 1.0
 
 
 def test_forward_with_failed_authentication_is_not_credited() -> None:

@@ -493,3 +493,12 @@ def test_calendar_keywords_are_used() -> None:
     specs = build_calendar(data)
     result = classify(message("Báo cáo giữa kỳ"), specs, NEAR["h1"])
     assert result.best is not None and result.best.key == "report-2021-h1"
+
+
+def test_dvk_registration_typed_in_the_body_is_a_submission() -> None:
+    doc = message("DK DVK 2021", body="Kính gửi LĐLĐ quận.\nTên mô hình: \"Bữa cơm công đoàn\"\n"
+                  "Đơn vị: CĐ cơ quan UBND quận")
+    result = run(doc, NEAR["dvk"])
+    assert result.is_submission and result.model_title == "Bữa cơm công đoàn"
+    assert result.best is not None and result.best.key == "dvk-2021"
+    assert result.best.confidence >= 0.6
