@@ -75,6 +75,7 @@ class Pipeline:
     settings: Settings
     specs: Sequence[ObligationSpec]
     on_credit: list[CreditHook] = field(default_factory=list)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _directory: list[UnionEntry] | None = None
 
     @property
@@ -165,12 +166,13 @@ class Pipeline:
                 summary.add("quarantined" if oversize else self.process_one(new_pk))
         except Exception as exc:
             with self.sessions.begin() as session:
-                mark_poll(session, account, folder, ok=False, error=str(exc))
+                mark_poll(session, account, folder, ok=False, error=str(exc),
+                          now=self.clock())
             raise
         finally:
             bar.close()
         with self.sessions.begin() as session:
-            mark_poll(session, account, folder, ok=True)
+            mark_poll(session, account, folder, ok=True, now=self.clock())
         return summary
 
     def process_pending(self, summary: IngestSummary | None = None) -> int:

@@ -103,14 +103,14 @@ def load_state(session: Session, account: str, folder: str) -> FetchState | None
 
 
 def mark_poll(session: Session, account: str, folder: str, *, ok: bool,
-              error: str | None = None) -> None:
+              error: str | None = None, now: datetime | None = None) -> None:
     """Record the outcome of a poll: the digest and ``ldl health`` read it."""
     row = session.scalar(select(MailboxState).where(MailboxState.account == account,
                                                     MailboxState.folder == folder))
     if row is None:
         row = MailboxState(account=account, folder=folder, last_uid=0)
         session.add(row)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     row.last_attempt_at = now
     if ok:
         row.last_success_at = now

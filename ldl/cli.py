@@ -108,7 +108,8 @@ def cli(ctx: click.Context, config: str | None, debug: bool) -> None:
     """ldl-inbox: union reports by email, compliance, reminders (LĐLĐ quận Long Biên)."""
     ctx.ensure_object(dict)
     ctx.obj.update(config=config, debug=debug)
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+    # commands print their own results; the daemon (`ldl run`) turns its event log up
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     if not debug:  # libraries that log every oddity of a message they meet

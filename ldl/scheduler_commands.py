@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -130,6 +131,8 @@ def outbox_flush(app: App, now: str | None, dry_run: bool) -> None:
 def run_cmd(app: App) -> None:
     """Run the service: poll the mailbox, send reminders, the digest and receipts."""
     app.ready()
+    if logging.getLogger().level > logging.INFO:
+        logging.getLogger().setLevel(logging.INFO)  # one line per event
     Daemon(services(app), make_pipeline(app)).run()
 
 

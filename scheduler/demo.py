@@ -18,6 +18,7 @@ from config.settings import load_settings
 from ingest.pipeline import Pipeline
 from ingest.sample_inbox import generate, write_maildir
 from ingest.sources.files import open_path_source
+from ingest.triage import open_items
 from ldl.app import App, parse_moment
 from ldl.output import percent, render
 from scheduler import digest as digest_mod
@@ -66,18 +67,25 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
     svc = Services.build(app.sessions, settings, app.calendar)
     pipeline = Pipeline(app.sessions, settings, app.calendar,
                         on_credit=[receipt_hook(settings, clock=lambda: now,
-                                                templates=svc.templates, specs=app.calendar)])
+                                                templates=svc.templates, specs=app.calendar)],
+                        clock=lambda: now)
     source = open_path_source(inbox)
     try:
         summary = pipeline.ingest(source)
     finally:
         source.close()
     echo(f"3. ingest: {summary.line()}")
+    with app.sessions() as session:
+        waiting = open_items(session)
+        for entry in waiting:
+            echo(f"     triage: {entry.message.from_addr}: \"{entry.message.subject[:60]}\"  "
+                 f"-> {entry.item.reason[:70]}")
 
     reminders = queue_reminders(app.sessions, settings, app.calendar, svc.policy,
                                 svc.templates, now)
     if reminders.in_window:
-        echo(f"4. reminders: {reminders.queued} mail(s) queued for unions that owe a report")
+        echo(f"4. reminders: {reminders.queued} mail(s) queued for unions that owe a report"
+             + ("" if reminders.queued else " (each stage goes once: sent before)"))
         for mail in reminders.planned[:8]:
             items = ", ".join(f"{i.spec.key} ({i.stage})" for i in mail.items)
             echo(f"     {mail.union_code} {mail.union_name}: {items}")
@@ -115,5 +123,8 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
                      "on_time_rate": percent(s.on_time_rate)}
                     for s in compliance.summarize(rows) if s.obligation in due]
     echo(render(summary_rows, list(summary_rows[0]) if summary_rows else [], "table"))
-    echo(f"\nNext: cd {folder} && ldl triage list   (LDL_DATA_DIR=ldl-data is implied there: "
-         "the demo's database is ldl-data/ldl.sqlite3)")
+    echo(f"\nNext, in {folder} (its database is ldl-data/ldl.sqlite3):\n"
+         "  ldl triage list              the messages a person must place\n"
+         "  ldl triage assign MSG UNION  credit one (the sender's address is learnt)\n"
+         "  ldl sql \"SELECT * FROM v_submissions\"   every counted report\n"
+         "  ldl status --now 2021-03-16T08:30+07:00 --format csv")
