@@ -38,6 +38,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import uuid
@@ -91,7 +92,7 @@ def task_raw(task: dict[str, Any]) -> dict[str, Any]:
 
     count = size = 0
     rss_before = rss_bytes()
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     client = IMAPClient("127.0.0.1", task["port"], ssl=False, timeout=120)
     client.login(USER, PASSWORD)
     client.select_folder(task["folder"], readonly=True)
@@ -102,20 +103,20 @@ def task_raw(task: dict[str, Any]) -> dict[str, Any]:
         for item in fetched.values():
             count += 1
             size += len(item[b"BODY[]"])
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     client.logout()
-    return {"wall": wall, "messages": count, "bytes": size, "rss_before": rss_before,
-            "peak_rss": peak_rss_bytes()}
+    return {"wall": wall, "cpu": cpu, "messages": count, "bytes": size,
+            "rss_before": rss_before, "peak_rss": peak_rss_bytes()}
 
 
 def _drain(probe: ProbedSource) -> dict[str, Any]:
     rss_before = rss_bytes()
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     for _msg in probe.iter_new(None):
         pass
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     probe.close()
-    return {"wall": wall, "messages": probe.count, "bytes": probe.bytes,
+    return {"wall": wall, "cpu": cpu, "messages": probe.count, "bytes": probe.bytes,
             "rss_before": rss_before, "peak_rss": peak_rss_bytes(), "rss_samples": probe.rss}
 
 
@@ -212,22 +213,24 @@ def task_ingest(task: dict[str, Any]) -> dict[str, Any]:
     if task.get("tracemalloc"):
         tracemalloc.start(1)
         start_snapshot = tracemalloc.take_snapshot()
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     if profiler is not None:
         profiler.enable()
     summary = pipeline.ingest(probe)
     if profiler is not None:
         profiler.disable()
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     result: dict[str, Any] = {
-        "wall": wall, "messages": probe.count, "bytes": probe.bytes,
+        "wall": wall, "cpu": cpu, "messages": probe.count, "bytes": probe.bytes,
         "summary": dict(vars(summary)), "stages": clock.finish(wall),
         "calls": clock.calls, "queries": clock.queries, "rss_before": rss_before,
         "rss_samples": probe.rss, "peak_rss": peak_rss_bytes(),
         "pandas_loaded": "pandas" in sys.modules,
     }
     if task.get("tracemalloc"):
-        current, peak = tracemalloc.get_traced_memory()
+        peak = tracemalloc.get_traced_memory()[1]
+        gc.collect()  # retained = still referenced, not cyclic garbage awaiting collection
+        current = tracemalloc.get_traced_memory()[0]
         top = tracemalloc.take_snapshot().compare_to(start_snapshot, "lineno")[:8]
         tracemalloc.stop()
         result["tracemalloc"] = {"peak": peak, "current": current,
@@ -257,7 +260,7 @@ def task_ldl(task: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     from ldl.cli import main
 
-    imported = time.perf_counter()
+    imported, cpu = time.perf_counter(), time.process_time()
     output = io.StringIO()
     code: object = 0
     with contextlib.redirect_stdout(output):
@@ -265,9 +268,9 @@ def task_ldl(task: dict[str, Any]) -> dict[str, Any]:
             main(task["argv"])
         except SystemExit as exc:
             code = exc.code
-    end = time.perf_counter()
+    end, cpu = time.perf_counter(), time.process_time() - cpu
     return {"exit": code, "output": output.getvalue(), "import_s": imported - start,
-            "wall": end - imported, "peak_rss": peak_rss_bytes(),
+            "wall": end - imported, "cpu": cpu, "peak_rss": peak_rss_bytes(),
             "pandas_loaded": "pandas" in sys.modules}
 
 
@@ -277,7 +280,9 @@ TASKS = {"raw": task_raw, "iter_new": task_iter_new, "files_source": task_files_
 
 def child_main(spec: str) -> None:
     task = json.loads(spec)
+    load = os.getloadavg()[0]
     result = TASKS[task["task"]](task)
+    result["load_before"] = load
     sys.stdout.write(RESULT_MARK + json.dumps(result) + "\n")
 
 
@@ -544,7 +549,14 @@ def machine_facts() -> dict[str, Any]:
 
     dovecot = subprocess.run(["dovecot", "--version"], capture_output=True, text=True,
                              check=False).stdout.strip()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip()
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "ingest", "storage",
+                            "config", "ldl", "scheduler"], capture_output=True, text=True,
+                           check=False).stdout.strip()
+    return {"commit": commit + ("+changes" if dirty else ""),
+            "cpus": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
             "sqlalchemy": sqlalchemy.__version__, "imapclient": imapclient.__version__,
             "dovecot": dovecot}
@@ -588,7 +600,8 @@ def render_report(results: dict[str, Any]) -> str:
     runs: dict[str, dict[str, Any]] = results["runs"]
     sizes = sorted(runs, key=int)
     m = results["machine"]
-    parts = [f"ldl-inbox ingest benchmark: {m['cpus']} CPUs, Python {m['python']}, SQLite "
+    parts = [f"ldl-inbox {m.get('commit') or '?'} ingest benchmark: {m['cpus']} CPUs, "
+             f"Python {m['python']}, SQLite "
              f"{m['sqlite']}, SQLAlchemy {m['sqlalchemy']}, imapclient {m['imapclient']}, "
              f"Dovecot {m['dovecot'].split()[0]}; FETCH batch {results['options']['batch_size']}"]
     corpus = results["corpus"]
@@ -631,14 +644,14 @@ def render_report(results: dict[str, Any]) -> str:
 
 
 def _short_path(line: str) -> str:
-    for prefix in (str(ROOT) + "/", "/work/venv/lib/python3.11/site-packages/"):
+    for prefix in (str(ROOT) + "/", sysconfig.get_paths()["purelib"] + "/"):
         line = line.replace(prefix, "")
     return line
 
 
 def _with_files(corpus: dict[str, Any]) -> float:
-    kinds = corpus["kinds"]
-    return 1 - (kinds.get("body", 0) + kinds.get("noise", 0)) / corpus["messages"]
+    kinds: dict[str, int] = corpus["kinds"]
+    return 1 - (kinds.get("body", 0) + kinds.get("noise", 0)) / int(corpus["messages"])
 
 
 def _throughput_table(runs: dict[str, dict[str, Any]], sizes: list[str],
@@ -653,11 +666,15 @@ def _throughput_table(runs: dict[str, dict[str, Any]], sizes: list[str],
             base = raw["messages"] / raw["wall"] if raw else None
             mbps = corpus[n]["bytes"] / MB / run["wall"]
             share = f"{rate / base:.1%}" if base and key != "raw" else ""
+            cpu = run.get("cpu")
             rows.append([label, n, f"{rate:.1f}", f"{mbps:.2f}", share, f"{run['wall']:.2f}",
-                         _mb(run.get("peak_rss"))])
-    return _table("\nThroughput (wall: the measured loop only; ldl: the command, after its "
-                  "imports)", ["", "N", "msg/s", "MB/s", "of raw", "wall s", "peak RSS MB"],
-                  rows)
+                         f"{cpu / max(1, run['messages']) * 1000:.2f}" if cpu else "-",
+                         _mb(run.get("peak_rss")), f"{run.get('load_before', 0):.1f}"])
+    return _table("\nThroughput. wall: the measured loop (ldl: the command after its imports);"
+                  "\nCPU: this process's CPU time, all threads, servers not included;\n"
+                  "load: 1-min load average as the run began (above ~1, something else ran)",
+                  ["", "N", "msg/s", "MB/s", "of raw", "wall s", "CPU ms/msg", "peak RSS MB",
+                   "load"], rows)
 
 
 def _stage_table(runs: dict[str, dict[str, Any]], sizes: list[str], key: str,
@@ -691,8 +708,8 @@ def _stage_table(runs: dict[str, dict[str, Any]], sizes: list[str], key: str,
         cells += ([f"{run['wall'] / count * 1000:.2f}", "100.0%",
                    f"{sum(run['queries'].values()) / count:.1f}"] if run else ["-"] * 3)
     rows.append(cells)
-    return _table("\nWhere the time goes (exclusive ms per message, share of the wall time, "
-                  "SQL statements per message)", header, rows)
+    return _table("\nWhere the time goes: exclusive ms per message, share of the wall time,"
+                  " SQL statements per message", header, rows)
 
 
 def _outcome_table(runs: dict[str, dict[str, Any]], sizes: list[str]) -> str:
@@ -732,8 +749,8 @@ def _memory_table(runs: dict[str, dict[str, Any]], sizes: list[str]) -> str:
             rows.append([label, n, _mb(before), _mb(peak),
                          _mb(peak - before) if peak and before else "-", _mb(end), slope,
                          _mb(traced.get("peak")), _mb(traced.get("current"))])
-    return _table("\nMemory (MB; RSS from /proc, peak = VmHWM of the run's own process; "
-                  "slope = RSS growth per 1000 messages after the first 20%)",
+    return _table("\nMemory (MB). RSS from /proc; peak: VmHWM of the run's own process;\n"
+                  "slope: RSS growth per 1000 messages after the first 20% of the run",
                   ["", "N", "RSS before", "peak RSS", "peak-before", "RSS at end",
                    "slope/1000", "tracemalloc peak", "retained"], rows)
 
@@ -762,7 +779,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "the sizes up to N (default: %(default)s; 0: never)")
     parser.add_argument("--profile", action="store_true",
                         help="also run the SQLite ingest under cProfile and print the profile")
-    parser.add_argument("--profile-messages", type=int, default=1000, metavar="N",
+    parser.add_argument("--profile-messages", type=int, default=300, metavar="N",
                         help="profile the largest --messages size up to N (default: "
                              "%(default)s; 0: the largest)")
     parser.add_argument("--attachments", action="store_true",

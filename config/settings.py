@@ -144,6 +144,8 @@ class IngestSettings(_Section):
     obligation_threshold: float = Field(default=0.6, ge=0, le=1)
     union_threshold: float = Field(default=0.8, ge=0, le=1)
     ocr: bool = True
+    # processes that parse and apply the rules: 0 = one per CPU (at most 4) for big runs
+    workers: int = Field(default=0, ge=0, le=32)
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     seconds_per_file: float = Field(default=30.0, gt=0)
 

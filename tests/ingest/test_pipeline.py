@@ -237,3 +237,29 @@ def test_noise_is_ignored_with_reason(app: App, pipeline: Pipeline, tmp_path: Pa
         got = {m.message_id: (m.status, m.status_reason) for m in s.scalars(select(Message))}
     assert got == {"auto@x": ("ignored", "auto-reply"), "own@x": ("ignored", "own-address")}
     assert count(app, Submission) == 0
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_worker_processes_decide_exactly_as_one_by_one(app: App, directory: None,
+                                                       tmp_path: Path) -> None:
+    from ingest.sample_inbox import generate, write_maildir
+
+    messages = generate(SAMPLE_DIRECTORY, until=at(2021, 4, 1))
+    write_maildir(messages, tmp_path / "inbox")
+    outcomes = []
+    for workers in (1, 2):
+        settings = app.settings.model_copy(update={"ingest": app.settings.ingest.model_copy(
+            update={"workers": workers})})
+        pipe = Pipeline(app.sessions, settings, app.calendar)
+        if workers == 1:
+            summary = pipe.ingest(open_path_source(tmp_path / "inbox"))
+        else:
+            summary = pipe.reprocess()
+        with app.sessions() as s:
+            outcomes.append(sorted(s.execute(
+                select(Message.message_id, Message.status, Message.status_reason)).all()))
+            subs = sorted(s.execute(select(Message.message_id, Submission.obligation_key,
+                                           Submission.version).join(Submission)).all())
+        outcomes.append(subs)
+        assert summary.errors == 0 and summary.credited > 30
+    assert outcomes[0] == outcomes[2] and outcomes[1] == outcomes[3]
