@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -138,6 +137,8 @@ def build_context(session: Session, settings: Settings, specs: Sequence[Obligati
 def workbook(rows: Sequence[compliance.ComplianceRow], specs: Sequence[ObligationSpec],
              settings: Settings) -> bytes:
     """One sheet per obligation, then a union x obligation matrix of statuses and dates."""
+    import pandas as pd  # heavy: only the digest needs it
+
     tz = settings.tz
 
     def local(value: datetime | None) -> str:

@@ -11,14 +11,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from config.calendar import BLOCS
 from storage import audit
 from storage.models import Union, UnionAddress
+
+if TYPE_CHECKING:  # pandas costs ~50 MB and 0.4 s: loaded only when a file is read or written
+    import pandas as pd
 
 REQUIRED_COLUMNS = ("code", "name", "bloc", "emails", "active")
 OPTIONAL_COLUMNS = ("aliases", "active_from")
@@ -63,6 +66,8 @@ class ImportResult:
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or XLSX file as text cells (nothing guessed into numbers or dates)."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
@@ -234,6 +239,8 @@ def list_unions(session: Session, bloc: str | None = None) -> list[Union]:
 
 def unions_frame(unions: Sequence[Union]) -> pd.DataFrame:
     """The directory in the import format, so an export can be edited and re-imported."""
+    import pandas as pd
+
     return pd.DataFrame(
         [{"code": u.code, "name": u.name, "bloc": u.bloc,
           "emails": ";".join(a.address for a in u.addresses),
