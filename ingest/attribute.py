@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ingest.document import Attribution, Evidence, MessageDoc, UnionEntry
 from ingest.textnorm import fold, name_key, nonempty_lines, own_text, split_subject
@@ -234,11 +234,11 @@ def token_f1(key_tokens: Sequence[str], window_tokens: Sequence[str]) -> float:
     for word in key_tokens:
         if not unused:
             break
-        ratios = [fuzz.ratio(word, other) for other in unused]
-        best = max(range(len(unused)), key=ratios.__getitem__)
-        if ratios[best] >= TOKEN_MATCH_RATIO:
-            matched += ratios[best] / 100.0
-            del unused[best]
+        found = process.extractOne(word, unused, scorer=fuzz.ratio,
+                                   score_cutoff=TOKEN_MATCH_RATIO)
+        if found is not None:
+            matched += found[1] / 100.0
+            del unused[found[2]]
     return 200.0 * matched / (len(key_tokens) + len(window_tokens))
 
 
