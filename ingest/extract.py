@@ -37,7 +37,10 @@ import datetime as _dt
 import hashlib
 import html
 import io
+import itertools
+import logging
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -45,12 +48,13 @@ import tempfile
 import threading
 import time
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import IO, Any, Literal
 
 from ingest.document import AttachmentDoc
 
@@ -589,11 +593,25 @@ def _temp_file(data: bytes, suffix: str) -> Iterator[str]:
 
 
 def _read_docx(data: bytes, ctx: _Ctx) -> str:
-    """Paragraphs and tables in document order; falls back to raw XML text (text boxes)."""
+    """Paragraphs and tables in document order; falls back to raw XML text (text boxes).
+
+    Read straight from ``word/document.xml`` (:func:`_docx_fast`); python-docx
+    (:func:`_docx_library`) reads what the fast reader does not expect.
+    """
+    _check_ooxml(data, ctx)
+    text = _try_fast(_docx_fast, data, ctx)
+    if text is None:
+        text = _docx_library(data, ctx)
+    if not text.strip():
+        text = _ooxml_text(data, ["word/document.xml"], "w:t", "w:p")
+    return text
+
+
+def _docx_library(data: bytes, ctx: _Ctx) -> str:
+    """python-docx: the reference the fast reader must agree with, and its fallback."""
     import docx
     from docx.table import Table
 
-    _check_ooxml(data, ctx)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a corrupt package
@@ -603,10 +621,7 @@ def _read_docx(data: bytes, ctx: _Ctx) -> str:
         lines = _table_lines(block) if isinstance(block, Table) else [block.text]
         if not all(sink.add(line) for line in lines):
             break
-    text = sink.text()
-    if not text.strip():
-        text = _ooxml_text(data, ["word/document.xml"], "w:t", "w:p")
-    return text
+    return sink.text()
 
 
 def _table_lines(table: Any) -> list[str]:
@@ -687,14 +702,22 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes, ctx: _Ctx) -> str:
-    """All sheets, streamed (openpyxl read-only) so big sheets stop at the text limit.
+    """All sheets, streamed so big sheets stop at the text limit.
 
-    openpyxl directly rather than pandas.read_excel: pandas would materialise every sheet
-    as a DataFrame before we could stop at max_text_chars.
+    Read straight from the sheets' XML (:func:`_xlsx_fast`); openpyxl's read-only reader
+    (:func:`_xlsx_library`) reads what the fast reader does not expect.  Never
+    pandas.read_excel: it would materialise every sheet as a DataFrame before we could
+    stop at max_text_chars.
     """
+    _check_ooxml(data, ctx)
+    text = _try_fast(_xlsx_fast, data, ctx)
+    return _xlsx_library(data, ctx) if text is None else text
+
+
+def _xlsx_library(data: bytes, ctx: _Ctx) -> str:
+    """openpyxl read-only: the reference the fast reader must agree with, and its fallback."""
     import openpyxl
 
-    _check_ooxml(data, ctx)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt package
@@ -720,6 +743,458 @@ def _add_rows(rows: Iterable[Iterable[Any]], sink: _TextSink, ctx: _Ctx) -> bool
         if cells and not sink.add(" | ".join(cells)):
             return False
     return True
+
+
+# --------------------------------------------------------------------------- OOXML fast readers
+#
+# python-docx and openpyxl build an object per paragraph, run and cell: 10-25 ms per report,
+# half of the whole ingest (bench/README.md).  These readers stream the XML part by part with
+# the stdlib's C parser and give the same text.  Whatever they do not expect (a missing part,
+# strict OOXML, malformed XML, an odd attribute) raises, and _try_fast hands the file to the
+# library reader, which has the last word.  Bounds: _check_ooxml has already refused a
+# package whose central directory adds up past the archive limit; _open_part checks each
+# part's declared size again and zipfile never inflates a member past its declared size (a
+# lying header ends in a CRC error, i.e. the library fallback, which fails the same way).
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_R_ID = f"{{{_REL_NS}}}id"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOCUMENT = f"{_REL_NS}/officeDocument"
+_S_T, _S_R = f"{_S}t", f"{_S}r"
+_S_IS = f"{_S}is"
+_S_ROW = f"{_S}row"
+_S_SHEETS = f"{_S}sheets"
+_S_SI = f"{_S}si"
+_S_V = f"{_S}v"
+_S_WORKBOOK = f"{_S}workbook"
+_S_WORKBOOK_PR = f"{_S}workbookPr"
+_W_BODY = f"{_W}body"
+_W_BR = f"{_W}br"
+_W_DOCUMENT = f"{_W}document"
+_W_GRID_BEFORE = f"{_W}gridBefore"
+_W_GRID_SPAN = f"{_W}gridSpan"
+_W_HYPERLINK = f"{_W}hyperlink"
+_W_P = f"{_W}p"
+_W_R = f"{_W}r"
+_W_T = f"{_W}t"
+_W_TBL = f"{_W}tbl"
+_W_TC = f"{_W}tc"
+_W_TC_PR = f"{_W}tcPr"
+_W_TR = f"{_W}tr"
+_W_TR_PR = f"{_W}trPr"
+_W_TYPE = f"{_W}type"
+_W_VAL = f"{_W}val"
+_W_V_MERGE = f"{_W}vMerge"
+_XML_CHUNK = 64 * 1024
+# Run content python-docx turns into text (w:t and w:br are handled apart).
+_W_RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n",
+                f"{_W}noBreakHyphen": "-"}
+_log = logging.getLogger(__name__)
+
+
+class _NotForFastPath(Exception):
+    """Something the fast reader does not handle: the library reader decides."""
+
+
+def _try_fast(reader: Callable[[bytes, _Ctx], str], data: bytes, ctx: _Ctx) -> str | None:
+    """The fast reader's text, or None when it gave up (the caller then uses the library).
+
+    Refusals (_Failed: a bound, the time limit) stand; any other error means "not for the
+    fast path".  Its notes are kept only when it succeeded, so a fallback does not report
+    twice.
+    """
+    scratch = _Ctx(ctx.limits, ctx.deadline, ctx.depth, ctx.budget)
+    try:
+        text = reader(data, scratch)
+    except _Failed:
+        raise
+    except Exception as exc:  # anything unexpected: the library reader has the last word
+        _log.debug("%s gave up (%s: %s); using the library reader", reader.__name__,
+                   type(exc).__name__, exc)
+        return None
+    ctx.notes.extend(scratch.notes)
+    return text
+
+
+def _open_part(zf: zipfile.ZipFile, name: str, ctx: _Ctx) -> IO[bytes]:
+    """A package part as a stream, after checking its declared size."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError as exc:
+        raise _NotForFastPath(f"no part {name!r}") from exc
+    if info.file_size > ctx.limits.zip_max_total_uncompressed:
+        raise _Failed(f"office file part {name!r} inflates to {info.file_size} bytes "
+                      f"(limit {ctx.limits.zip_max_total_uncompressed})")
+    return zf.open(info)
+
+
+def _parse_part(zf: zipfile.ZipFile, name: str, ctx: _Ctx) -> ET.Element:
+    """A small part (relationships, workbook, styles) as a tree."""
+    with _open_part(zf, name, ctx) as stream:
+        return ET.parse(stream).getroot()
+
+
+def _xml_events(stream: IO[bytes],
+                events: tuple[Literal["start", "end"], ...]) -> Iterator[Iterator[Any]]:
+    """A part parsed as it inflates (never whole in memory): per chunk of XML, the
+    (event, element) pairs it completed (batches, to spare a generator step per element)."""
+    parser: ET.XMLPullParser[Any] = ET.XMLPullParser(events=events)
+    with stream:
+        while chunk := stream.read(_XML_CHUNK):
+            parser.feed(chunk)
+            yield parser.read_events()
+        parser.close()  # raises on truncated XML
+    yield parser.read_events()
+
+
+def _part_rels(zf: zipfile.ZipFile, part: str, ctx: _Ctx) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type, target part name), targets resolved as
+    python-docx and openpyxl resolve them (external targets are left as they are)."""
+    folder, base = posixpath.split(part)
+    root = _parse_part(zf, posixpath.join(folder, "_rels", f"{base}.rels"), ctx)
+    rels = {}
+    for rel in root.iter(_PKG_REL):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") != "External":
+            target = (target[1:] if target.startswith("/")
+                      else posixpath.normpath(posixpath.join(folder, target)))
+        rels[rel.get("Id") or ""] = (rel.get("Type") or "", target)
+    return rels
+
+
+def _main_part(zf: zipfile.ZipFile, ctx: _Ctx) -> str:
+    """The package's main part (word/document.xml, xl/workbook.xml), from _rels/.rels."""
+    for rel_type, target in _part_rels(zf, "", ctx).values():
+        if rel_type == _OFFICE_DOCUMENT:
+            return target
+    raise _NotForFastPath("no officeDocument relationship")
+
+
+def _docx_fast(data: bytes, ctx: _Ctx) -> str:
+    """The body's paragraphs and tables, as python-docx renders them in _docx_library.
+
+    Only the body's own w:p and w:tbl count (python-docx skips content controls, tracked
+    insertions and text boxes: the caller's raw-XML fallback finds those when nothing
+    else has text); a paragraph is its runs and hyperlinks' runs.
+    """
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        stream = _open_part(zf, _main_part(zf, ctx), ctx)
+        depth, blocks = 0, 0
+        body: Any = None
+        body_done = False
+        for event, elem in itertools.chain.from_iterable(_xml_events(stream, ("start", "end"))):
+            if event == "start":
+                depth += 1
+                if depth == 1 and elem.tag != _W_DOCUMENT:
+                    raise _NotForFastPath(f"document root is {elem.tag}")
+                if depth == 2 and body is None and not body_done and elem.tag == _W_BODY:
+                    body = elem
+                continue
+            depth -= 1
+            if body is None or depth != 2:
+                if depth == 1 and elem is body:
+                    body, body_done = None, True  # python-docx reads the first body only
+                continue
+            blocks += 1
+            if blocks % 200 == 0:
+                ctx.check()
+            if elem.tag == _W_P:
+                more = sink.add(_docx_paragraph(elem))
+            elif elem.tag == _W_TBL:
+                more = all(sink.add(line) for line in _docx_table_lines(elem))
+            else:
+                more = True
+            body.clear()  # done with this block: keep memory flat
+            if not more:
+                break
+        else:
+            if not body_done:
+                raise _NotForFastPath("no w:body")
+    return sink.text()
+
+
+def _docx_paragraph(p: ET.Element) -> str:
+    parts: list[str] = []
+    for child in p:
+        if child.tag == _W_R:
+            _docx_run(child, parts)
+        elif child.tag == _W_HYPERLINK:
+            for run in child:
+                if run.tag == _W_R:
+                    _docx_run(run, parts)
+    return "".join(parts)
+
+
+def _docx_run(run: ET.Element, parts: list[str]) -> None:
+    for item in run:
+        tag = item.tag
+        if tag == _W_T:
+            parts.append(item.text or "")
+        elif tag in _W_RUN_CHARS:
+            parts.append(_W_RUN_CHARS[tag])
+        elif tag == _W_BR and item.get(_W_TYPE, "textWrapping") == "textWrapping":
+            parts.append("\n")  # page and column breaks are no text
+
+
+def _docx_table_lines(tbl: ET.Element) -> list[str]:
+    """Rows as _table_lines renders python-docx's: each cell once, a vertically merged
+    cell's text repeated on every row it spans, empty cells and rows left out."""
+    lines = []
+    above: dict[int, tuple[ET.Element, str]] | None = None  # grid offset -> (w:tc, text)
+    for tr in tbl:
+        if tr.tag != _W_TR:
+            continue
+        offset = _w_int(tr, _W_TR_PR, _W_GRID_BEFORE, 0)
+        row: dict[int, tuple[ET.Element, str]] = {}
+        cells, seen = [], set()
+        for tc in tr:
+            if tc.tag != _W_TC:
+                continue
+            span = _w_int(tc, _W_TC_PR, _W_GRID_SPAN, 1)
+            if span < 1:
+                raise _NotForFastPath(f"gridSpan {span}")
+            tc_pr = tc.find(_W_TC_PR)
+            merge = tc_pr.find(_W_V_MERGE) if tc_pr is not None else None
+            if merge is not None and merge.get(_W_VAL, "continue") == "continue":
+                if above is None or offset not in above:
+                    raise _NotForFastPath("vertical merge with no cell above")
+                cell = above[offset]
+            else:
+                text = "\n".join(_docx_paragraph(p) for p in tc if p.tag == _W_P)
+                cell = (tc, " ".join(text.split()))
+            row[offset] = cell
+            offset += span
+            if cell[0] not in seen:
+                seen.add(cell[0])
+                if cell[1]:
+                    cells.append(cell[1])
+        above = row
+        if cells:
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def _w_int(elem: ET.Element, props: str, name: str, default: int) -> int:
+    """The w:val of elem/props/name as an int (gridBefore, gridSpan), else the default."""
+    holder = elem.find(props)
+    item = holder.find(name) if holder is not None else None
+    if item is None:
+        return default
+    value = item.get(_W_VAL)
+    if value is None:
+        raise _NotForFastPath(f"{name} without w:val")
+    return int(value)
+
+
+def _xlsx_fast(data: bytes, ctx: _Ctx) -> str:
+    """Every worksheet as _xlsx_library renders openpyxl's read-only values.
+
+    Same sheets (the workbook's order; chart sheets and sheets whose part is missing
+    skipped), same values: shared and inline strings (rich text runs joined, phonetic
+    runs left out), numbers as int or float, booleans, errors, cached formula results,
+    and numbers in a date or duration format as openpyxl converts them.  One difference:
+    cells beyond the sheet's declared <dimension> are read (openpyxl drops them).
+    """
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
+
+    sink = _TextSink(ctx.limits.max_text_chars, ctx)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        book_part = _main_part(zf, ctx)
+        book = _parse_part(zf, book_part, ctx)
+        if book.tag != _S_WORKBOOK:
+            raise _NotForFastPath(f"workbook root is {book.tag}")
+        props = book.find(_S_WORKBOOK_PR)
+        date1904 = props.get("date1904") if props is not None else None
+        epoch = (CALENDAR_MAC_1904 if date1904 and date1904 not in ("false", "f", "0")
+                 else WINDOWS_EPOCH)
+        rels = _part_rels(zf, book_part, ctx)
+        strings = _xlsx_shared_strings(zf, rels, ctx)
+        dates, durations = _xlsx_date_styles(zf, names, ctx)
+        sheets = book.find(_S_SHEETS)
+        for sheet in sheets if sheets is not None else ():
+            rel_id = sheet.get(_R_ID)
+            if not rel_id:
+                continue
+            rel_type, target = rels[rel_id]
+            if target not in names or "chartsheet" in rel_type:
+                continue
+            ctx.check()
+            if not sink.add(f"--- Sheet: {sheet.get('name')} ---"):
+                break
+            rows = _xlsx_rows(_open_part(zf, target, ctx), strings, dates, durations, epoch)
+            if not _add_texts(rows, sink, ctx):
+                break
+    return sink.text()
+
+
+def _add_texts(rows: Iterable[list[str]], sink: _TextSink, ctx: _Ctx) -> bool:
+    """_add_rows for rows already turned into cell texts (empty cells left out)."""
+    for index, cells in enumerate(rows):
+        if index % 500 == 0:
+            ctx.check()
+        if cells and not sink.add(" | ".join(cells)):
+            return False
+    return True
+
+
+def _xlsx_shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]],
+                         ctx: _Ctx) -> list[str]:
+    """The shared string table, each string already as _cell_text gives it."""
+    parts = [target for rel_type, target in rels.values()
+             if rel_type.endswith("/sharedStrings")]
+    if not parts:
+        return []
+    strings = []
+    events = _xml_events(_open_part(zf, parts[0], ctx), ("end",))
+    for _event, elem in itertools.chain.from_iterable(events):
+        if elem.tag == _S_SI:
+            text = _xlsx_text(elem).replace("x005F_", "")  # as openpyxl's read_string_table
+            strings.append(" ".join(text.split()))
+            elem.clear()
+    return strings
+
+
+def _xlsx_text(holder: ET.Element) -> str:
+    """A string item's text: its t, then its rich text runs' t (openpyxl's Text.content)."""
+    plain = holder.find(_S_T)
+    if len(holder) == 1 and plain is not None:  # the usual <si><t>text</t></si>
+        return plain.text or ""
+    parts = [plain.text] if plain is not None and plain.text is not None else []
+    for run in holder:
+        if run.tag == _S_R:
+            piece = run.find(_S_T)
+            if piece is not None and piece.text is not None:
+                parts.append(piece.text)
+    return "".join(parts)
+
+
+def _xlsx_date_styles(zf: zipfile.ZipFile, names: set[str],
+                      ctx: _Ctx) -> tuple[frozenset[int], frozenset[int]]:
+    """Indexes of the cell formats that make a number a date, and a duration (openpyxl)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+    if "xl/styles.xml" not in names:  # openpyxl reads styles from this name only
+        return frozenset(), frozenset()
+    root = _parse_part(zf, "xl/styles.xml", ctx)
+    custom = {int(fmt.get("numFmtId", "")): fmt.get("formatCode")
+              for fmt in root.iterfind(f"{_S}numFmts/{_S}numFmt")}
+    dates, durations = set(), set()
+    for index, xf in enumerate(root.iterfind(f"{_S}cellXfs/{_S}xf")):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id)
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return frozenset(dates), frozenset(durations)
+
+
+def _xlsx_rows(stream: IO[bytes], strings: list[str], dates: frozenset[int],
+               durations: frozenset[int], epoch: _dt.datetime) -> Iterator[list[str]]:
+    """Each row's non-empty cell texts, left to right, streamed from a worksheet part.
+
+    Rows as openpyxl yields them: numbered by r (else one more than the last), a row
+    numbered at or below one already given is dropped; cells placed by their r column
+    (else the next column), the last one wins when two claim a column.
+    """
+    row_tag, cell_value, inline = _S_ROW, _S_V, _S_IS
+    row_number, next_row = 0, 1
+    for _event, row in itertools.chain.from_iterable(_xml_events(stream, ("end",))):
+        if row.tag != row_tag:
+            continue
+        number = row.get("r")
+        row_number = _xlsx_row_number(number) if number else row_number + 1
+        if row_number < next_row:
+            row.clear()
+            continue
+        next_row = row_number + 1
+        cells: list[tuple[int, str]] = []
+        column, in_order = 0, True
+        for cell in row:
+            ref = cell.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                new_column = _COLUMNS.get(letters) or _column_index(letters, ref)
+                in_order = in_order and new_column > column
+                column = new_column
+            else:
+                column += 1
+            kind = cell.get("t", "n")
+            if kind == "inlineStr":
+                node = cell.find(inline)
+                text = " ".join(_xlsx_text(node).split()) if node is not None else ""
+                cells.append((column, text))
+                continue
+            value = cell.findtext(cell_value)
+            if not value:
+                text = ""  # still claims its column (an empty cell overrides an earlier one)
+            elif kind == "s":
+                text = strings[int(value)]
+            elif kind == "n":
+                style = cell.get("s")
+                text = _xlsx_number(value, int(style) if style else (-1 if style == "" else 0),
+                                    dates, durations, epoch)
+            elif kind == "b":
+                text = str(bool(int(value)))
+            elif kind == "d":
+                from openpyxl.utils.datetime import from_ISO8601
+
+                text = _cell_text(from_ISO8601(value))
+            else:  # str (a formula's cached text), e (an error such as #DIV/0!)
+                text = " ".join(value.split())
+            cells.append((column, text))
+        row.clear()
+        if not in_order:
+            by_column = dict(cells)  # the last cell claiming a column wins
+            cells = sorted(by_column.items())
+        yield [text for _, text in cells if text]
+
+
+def _xlsx_row_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        number = float(value)  # openpyxl accepts "3.0"; anything else is not a row number
+        if not number.is_integer():
+            raise
+        return int(number)
+
+
+_COLUMNS: dict[str, int] = {}  # "A" -> 1, filled as columns are met
+
+
+def _column_index(letters: str, ref: str) -> int:
+    """The column of a cell reference's letters, checked and remembered."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    if not letters or len(letters) == len(ref) or not letters.isalpha():
+        raise _NotForFastPath(f"cell reference {ref!r}")
+    index = int(column_index_from_string(letters))  # raises past ZZZ, as openpyxl does
+    _COLUMNS[letters] = index
+    return index
+
+
+def _xlsx_number(value: str, style: int, dates: frozenset[int], durations: frozenset[int],
+                 epoch: _dt.datetime) -> str:
+    """A numeric cell's text: openpyxl's int-or-float, or its date for a date format."""
+    if "." in value or "E" in value or "e" in value:
+        number: Any = float(value)
+    else:
+        number = int(value)
+        if style not in dates:
+            return str(number)  # what _cell_text gives an int, without its type tests
+    if style in dates:
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            number = from_excel(number, epoch, timedelta=style in durations)
+        except (OverflowError, ValueError):  # openpyxl: "treated as an error"
+            return "#VALUE!"
+    return _cell_text(number)
 
 
 def _read_xls(data: bytes, ctx: _Ctx) -> str:

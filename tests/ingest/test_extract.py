@@ -355,3 +355,255 @@ def test_tiny_images_are_not_ocred() -> None:
     Image.new("L", (16, 16), 255).save(buffer, format="PNG")
     att = run("icon.png", buffer.getvalue(), ExtractLimits())
     assert (att.status, att.error) == ("skipped", "image too small to hold text: 16x16")
+
+
+# --------------------------------------------------------------------------- OOXML fast readers
+
+
+def _ctx(limits: ExtractLimits = NO_OCR) -> extract._Ctx:
+    return extract._Ctx(limits, time.monotonic() + 60)
+
+
+def _report_docx() -> bytes:
+    """Paragraphs (tab, line and page breaks), a table with merged and empty cells, and
+    a nested table (python-docx leaves the nested one out; so must the fast reader)."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph(VI_UNION)
+    document.add_paragraph("")
+    heading = document.add_paragraph(VI_TITLE)
+    heading.add_run("\tSố: 12/BC").add_break()
+    heading.add_run("Kính gửi LĐLĐ quận").add_break(WD_BREAK.PAGE)
+    table = document.add_table(rows=4, cols=4)
+    for r in range(4):
+        for c in range(4):
+            table.cell(r, c).text = f"Ô {r}{c} đoàn viên"
+    table.cell(0, 0).merge(table.cell(0, 1))  # horizontal
+    table.cell(1, 2).merge(table.cell(3, 2))  # vertical
+    table.cell(2, 0).merge(table.cell(3, 1))  # both
+    table.cell(1, 3).text = ""
+    table.cell(1, 3).add_paragraph("  hai   dòng ")
+    table.cell(3, 3).add_table(rows=1, cols=1).cell(0, 0).text = "lồng nhau"
+    document.add_paragraph(VI_BODY)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_fast_reader_gives_python_docx_text() -> None:
+    for data in (_report_docx(), make_docx([VI_UNION, "", VI_TITLE], table=[
+            ["STT", "Nội dung", "Kế hoạch"], *[[str(i), f"Chỉ tiêu {i}", "90%"]
+                                              for i in range(1, 22)]])):
+        fast = extract._docx_fast(data, _ctx())
+        assert fast == extract._docx_library(data, _ctx())
+    text = extract._docx_fast(_report_docx(), _ctx())
+    assert text.splitlines() == [
+        VI_UNION, "", f"{VI_TITLE}\tSố: 12/BC", "Kính gửi LĐLĐ quận",
+        "Ô 00 đoàn viên Ô 01 đoàn viên | Ô 02 đoàn viên | Ô 03 đoàn viên",
+        "Ô 10 đoàn viên | Ô 11 đoàn viên | Ô 12 đoàn viên Ô 22 đoàn viên Ô 32 đoàn viên "
+        "| hai dòng",
+        "Ô 20 đoàn viên Ô 21 đoàn viên Ô 30 đoàn viên Ô 31 đoàn viên | Ô 12 đoàn viên Ô 22 "
+        "đoàn viên Ô 32 đoàn viên | Ô 23 đoàn viên",
+        "Ô 20 đoàn viên Ô 21 đoàn viên Ô 30 đoàn viên Ô 31 đoàn viên | Ô 12 đoàn viên Ô 22 "
+        "đoàn viên Ô 32 đoàn viên | Ô 33 đoàn viên",
+        VI_BODY]  # merged cells once per row, repeated down a vertical merge; no nested table
+
+
+def test_docx_fast_reader_stops_at_the_text_limit_like_the_library() -> None:
+    data = make_docx([f"Đoạn {i}: {VI_BODY}" for i in range(200)])
+    limits = ExtractLimits(ocr=False, max_text_chars=1000)
+    fast_ctx, library_ctx = _ctx(limits), _ctx(limits)
+    assert extract._docx_fast(data, fast_ctx) == extract._docx_library(data, library_ctx)
+    assert fast_ctx.notes == library_ctx.notes == ["text truncated at 1000 characters"]
+
+
+_SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _hand_made_xlsx(sheets: dict[str, str], shared: list[str]) -> bytes:
+    """An .xlsx as Excel writes it (shared strings, styles with a date format), from parts."""
+    names = list(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(names) + 1))
+    ct = ("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+            f"{overrides}</Types>"),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<workbook {_SHEET_NS} xmlns:r="{_REL}"><sheets>'
+            + "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                      for i, name in enumerate(names, 1))
+            + "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
+            + f'<Relationship Id="rIdS" Type="{_REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rIdT" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/styles.xml": (
+            f'<styleSheet {_SHEET_NS}><numFmts count="1"><numFmt numFmtId="164" '
+            'formatCode="dd/mm/yyyy"/></numFmts><fonts count="1"><font/></fonts>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs count="2">'
+            '<xf numFmtId="0" xfId="0"/><xf numFmtId="164" xfId="0" applyNumberFormat="1"/>'
+            '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+            "</cellStyles></styleSheet>"),
+        "xl/sharedStrings.xml": (
+            f'<sst {_SHEET_NS} count="{len(shared)}" uniqueCount="{len(shared)}">'
+            + "".join(shared) + "</sst>"),
+    }
+    for i, body in enumerate(sheets.values(), 1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = f"<worksheet {_SHEET_NS}>{body}</worksheet>"
+    return make_zip({name: text.encode() for name, text in parts.items()})
+
+
+def _union_workbook() -> bytes:
+    shared = ["<si><t>STT</t></si>", "<si><t>Đơn vị</t></si>",
+              "<si><r><t>Công đoàn </t></r><r><rPr><b/></rPr><t>cơ sở</t></r>"
+              '<rPh sb="0" eb="1"><t>phiên âm</t></rPh></si>',
+              '<si><t xml:space="preserve">  Trường   MN Hoa Sen </t></si>', "<si><t>Tổng</t></si>"]
+    first = (
+        '<dimension ref="A1:F4"/><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="inlineStr"><is><t>Số đoàn viên</t></is></c><c r="D1" t="inlineStr">'
+        "<is><t>Ngày</t></is></c></row>"
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>3</v></c><c r="C2" t="n">'
+        '<v>35.0</v></c><c r="D2" s="1"><v>44270</v></c><c r="E2" t="b"><v>1</v></c></row>'
+        '<row r="4"><c r="A4" t="s"><v>2</v></c><c r="C4"><v>0.25</v></c>'
+        '<c r="D4" t="str"><f>B4</f><v>kết quả</v></c><c r="E4" t="e"><v>#DIV/0!</v></c>'
+        '<c r="F4"><f>1+1</f></c></row></sheetData>')
+    second = ('<dimension ref="A1:C1"/><sheetData><row r="1"><c r="A1" t="s"><v>4</v></c>'
+              '<c r="C1"><v>35.5</v></c></row></sheetData>')
+    return _hand_made_xlsx({"Danh sách": first, "Tổng hợp": second}, shared)
+
+
+def test_xlsx_fast_reader_gives_openpyxl_text() -> None:
+    data = _union_workbook()
+    fast = extract._xlsx_fast(data, _ctx())
+    assert fast == extract._xlsx_library(data, _ctx())
+    assert fast.splitlines() == [
+        "--- Sheet: Danh sách ---", "STT | Đơn vị | Số đoàn viên | Ngày",
+        "1 | Trường MN Hoa Sen | 35 | 2021-03-15 | True",
+        "Công đoàn cơ sở | 0.25 | kết quả | #DIV/0!",
+        "--- Sheet: Tổng hợp ---", "Tổng | 35.5"]
+    made = make_xlsx([["STT", "Họ và tên", "Số đoàn viên"],
+                      *[[i, f"Nguyễn Thị Lan {i}", 20 + i % 30] for i in range(1, 451)]],
+                     sheets={"Tổng hợp": [["Tổng", None, 35.5]]})
+    assert extract._xlsx_fast(made, _ctx()) == extract._xlsx_library(made, _ctx())
+    limits = ExtractLimits(ocr=False, max_text_chars=2000)
+    fast_ctx, library_ctx = _ctx(limits), _ctx(limits)
+    assert extract._xlsx_fast(made, fast_ctx) == extract._xlsx_library(made, library_ctx)
+    assert fast_ctx.notes == library_ctx.notes == ["text truncated at 2000 characters"]
+
+
+def test_xlsx_fast_reader_reads_cells_past_a_wrong_dimension() -> None:
+    """The one deliberate difference: openpyxl trusts <dimension> and drops the rest."""
+    body = ('<dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            '<row r="2"><c r="B2" t="s"><v>1</v></c></row></sheetData>')
+    data = _hand_made_xlsx({"S": body}, ["<si><t>một</t></si>", "<si><t>hai</t></si>"])
+    assert extract._xlsx_fast(data, _ctx()) == "--- Sheet: S ---\nmột\nhai"
+    assert extract._xlsx_library(data, _ctx()) == "--- Sheet: S ---\nmột"
+
+
+def _spy_library(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bytes]:
+    calls: list[bytes] = []
+    library = getattr(extract, name)
+
+    def spy(data: bytes, ctx: extract._Ctx) -> str:
+        calls.append(data)
+        return str(library(data, ctx))
+
+    monkeypatch.setattr(extract, name, spy)
+    return calls
+
+
+def test_fast_readers_hand_corrupt_xml_to_the_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    docx_calls = _spy_library(monkeypatch, "_docx_library")
+    xlsx_calls = _spy_library(monkeypatch, "_xlsx_library")
+    good = make_docx([VI_TITLE])
+    assert run("a.docx", good).text == VI_TITLE and docx_calls == []
+    broken = _replace_member(good, "word/document.xml", b"<w:document><w:body><w:p>")
+    with pytest.raises(Exception):  # noqa: B017 - whatever the XML parser raises
+        extract._docx_fast(broken, _ctx())
+    att = run("a.docx", broken)
+    assert docx_calls == [broken]
+    assert att.status == "failed" and "corrupt docx" in (att.error or "")
+    workbook = _union_workbook()
+    assert run("a.xlsx", workbook).status == "ok" and xlsx_calls == []
+    bad_sheet = _replace_member(workbook, "xl/worksheets/sheet2.xml", b"<worksheet><sheetData>")
+    run("a.xlsx", bad_sheet)
+    assert xlsx_calls == [bad_sheet]
+
+
+def test_library_text_when_the_fast_reader_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    docx, xlsx = _report_docx(), _union_workbook()
+    expected = (run("a.docx", docx).text, run("a.xlsx", xlsx).text)
+
+    def give_up(data: bytes, ctx: object) -> str:
+        raise KeyError("unexpected")
+
+    monkeypatch.setattr(extract, "_docx_fast", give_up)
+    monkeypatch.setattr(extract, "_xlsx_fast", give_up)
+    again = (run("a.docx", docx), run("a.xlsx", xlsx))
+    assert (again[0].text, again[1].text) == expected
+    assert [a.status for a in again] == ["ok", "ok"] and again[0].error is None
+
+
+def _replace_member(package: bytes, member: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        files = [(info.filename, data if info.filename == member else source.read(info))
+                 for info in source.infolist()]
+    return make_zip(files)
+
+
+def test_oversized_document_xml_is_refused_before_reading() -> None:
+    padding = [f"{i} " + "đoàn viên " * 200 for i in range(300)]  # ~1 MB of XML
+    data = make_docx(padding)
+    limits = ExtractLimits(ocr=False, zip_max_total_uncompressed=200_000)
+    with pytest.raises(extract._Failed, match="word/document.xml' inflates to"):
+        extract._docx_fast(data, _ctx(limits))
+    att = run("big.docx", data, limits)
+    assert att.status == "failed" and "inflates to" in (att.error or "")
+
+
+def test_document_xml_lying_about_its_size_is_not_inflated_past_it() -> None:
+    """A central directory that understates document.xml: zipfile stops at the declared
+    size (then fails the CRC), so neither reader inflates more than it was told."""
+    import struct
+
+    data = bytearray(make_docx([VI_BODY] * 400))
+    name = b"word/document.xml"
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                data[start + size_at:start + size_at + 4] = struct.pack("<I", 1000)
+            start += 4
+    with pytest.raises(Exception, match="(?i)crc|bad"):
+        extract._docx_fast(bytes(data), _ctx())
+    att = run("lying.docx", bytes(data))
+    assert att.status == "failed"
