@@ -162,14 +162,18 @@ class StageClock:
 
 def instrument_pipeline(clock: StageClock, pipeline: Any, engine: Engine) -> None:
     """Wrap every stage the pipeline calls through a module-level name; count statements."""
+    import ingest.analyse
     import ingest.parse
     import ingest.pipeline
 
+    # Stages 2-4 live in ingest.analyse (also run by worker processes, which these
+    # wrappers do not reach: with workers, their time shows as "other", i.e. waiting).
     for name, stage in (("store_fetched", "store"), ("get_blob", "reload"),
                         ("parse_message", "parse"), ("save_parsed", "record"),
                         ("detect_noise", "rules"), ("classify", "rules"),
                         ("attribute", "rules"), ("decide", "rules"), ("record", "record")):
-        clock.wrap(ingest.pipeline, name, stage)
+        owner = ingest.pipeline if hasattr(ingest.pipeline, name) else ingest.analyse
+        clock.wrap(owner, name, stage)
     clock.wrap(ingest.parse, "extract_text", "extract")
     clock.wrap_hooks(pipeline.on_credit, "record")
     clock.watch_commits(pipeline.sessions)
