@@ -161,6 +161,7 @@ class Settings(BaseSettings):
     )
 
     database_url: str | None = None  # default: sqlite under data_dir
+    database_url_file: Path | None = None  # the URL with its password, kept as a secret
     data_dir: Path = Path("ldl-data")
     timezone: str = "Asia/Ho_Chi_Minh"
     federation: FederationSettings = Field(default_factory=FederationSettings)
@@ -207,6 +208,10 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        if self.database_url_file is not None:
+            url = read_secret(None, self.database_url_file, "database_url")
+            if url:
+                return url
         return f"sqlite:///{(self.data_dir / 'ldl.sqlite3').resolve()}"
 
     @property
@@ -328,4 +333,15 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
         return obj
 
     dumped: dict[str, Any] = plain(settings.model_dump(mode="python"))
+    if dumped.get("database_url"):
+        dumped["database_url"] = _hide_url_password(dumped["database_url"])
     return dumped
+
+
+def _hide_url_password(url: str) -> str:
+    """``postgresql://ldl:s3cret@db/ldl`` -> ``postgresql://ldl:***@db/ldl``."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"

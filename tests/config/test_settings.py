@@ -113,3 +113,15 @@ def test_missing_or_broken_file(tmp_path: Path) -> None:
         load_settings(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(write(tmp_path / "broken.toml", "[imap\n"))
+
+
+def test_database_url_from_a_file_and_masked(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = write(tmp_path / "db", "postgresql+psycopg://ldl:s3cret@db/ldl\n")
+    monkeypatch.setenv("LDL_DATABASE_URL_FILE", str(secret))
+    s = load_settings()
+    assert s.effective_database_url == "postgresql+psycopg://ldl:s3cret@db/ldl"
+    monkeypatch.setenv("LDL_DATABASE_URL", "postgresql://ldl:pa55word@db/ldl")
+    shown = masked_dump(load_settings())
+    assert shown["database_url"] == "postgresql://ldl:***@db/ldl"
+    assert "s3cret" not in repr(shown) and "pa55word" not in repr(shown)
