@@ -14,6 +14,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config.calendar import ObligationSpec
+from ingest.classify import model_title
+from ingest.document import AttachmentDoc, MessageDoc
 from ingest.record import renumber_versions
 from storage import audit
 from storage.directory import learn_address
@@ -74,6 +76,7 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
             raise TriageError(f"unknown obligation {key!r}; the calendar has: "
                               f"{', '.join(known)}")
     created = []
+    title = _model_title(message) if any(known[k].kind == "dvk" for k in obligations) else None
     for key in obligations:
         existing = session.scalar(select(Submission).where(
             Submission.message_id == message.id, Submission.obligation_key == key))
@@ -85,7 +88,7 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
                                                     "detail": "assigned in triage",
                                                     "weight": 1.0}],
                          decided_by=f"operator:{actor}",
-                         model_title=None)
+                         model_title=title if known[key].kind == "dvk" else None)
         session.add(sub)
         created.append(sub)
     session.flush()
@@ -101,6 +104,14 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
     audit.record(session, "triage.assign", message.message_id or str(message.id), actor=actor,
                  union=union_code, obligations=list(obligations), learned_address=learned)
     return created
+
+
+def _model_title(message: Message) -> str | None:
+    """The model's name for a registration placed by hand, from what parsing stored."""
+    doc = MessageDoc(subject=message.subject, body_text=message.body_text, attachments=[
+        AttachmentDoc(a.filename, a.content_type, b"", text=a.text, heading=a.heading)
+        for a in message.attachments])
+    return model_title(doc)
 
 
 def _suggested_obligations(item: TriageItem) -> list[str]:

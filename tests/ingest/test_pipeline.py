@@ -263,3 +263,17 @@ def test_worker_processes_decide_exactly_as_one_by_one(app: App, directory: None
         outcomes.append(subs)
         assert summary.errors == 0 and summary.credited > 30
     assert outcomes[0] == outcomes[2] and outcomes[1] == outcomes[3]
+
+
+def test_assigned_registration_keeps_its_model_title(app: App, pipeline: Pipeline,
+                                                     tmp_path: Path) -> None:
+    box = maildir(tmp_path / "M", [
+        report("Đăng ký mô hình", "teacher.x@gmail.com", at(2021, 2, 10, 9),
+               body="Tên mô hình: \"Vườn rau của bé\"", msgid="dvk-unknown@x"),
+    ])
+    pipeline.ingest(open_path_source(box))
+    assert statuses(app) == {"dvk-unknown@x": "triaged"}
+    with app.sessions.begin() as s:
+        assign(s, "dvk-unknown@x", "TH02", ["dvk-2021"], app.calendar, actor="tester")
+    with app.sessions() as s:
+        assert s.scalars(select(Submission)).one().model_title == "Vườn rau của bé"
