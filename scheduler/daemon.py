@@ -28,6 +28,7 @@ from ingest.sources.imap import ImapSource
 from scheduler.jobs import Services, StopFlag, flush_outbox, remind, weekly_digest
 
 log = logging.getLogger("ldl.daemon")
+IDLE_SLICE_SECONDS = 5.0  # one IDLE round trip per slice: cheap, and a stop is prompt
 Clock = Callable[[], datetime]
 
 
@@ -92,14 +93,14 @@ class Daemon:
                 self.stop.wait(delay)
 
     def _wait_for_mail(self, source: ImapSource, seconds: float, idle: bool) -> None:
-        """Wait in short IDLE slices, so SIGTERM is noticed within half a minute."""
+        """Wait in short IDLE slices, so SIGTERM is noticed within Docker's 10 s grace."""
         deadline = self.clock().timestamp() + seconds
         while not self.stop() and self.clock().timestamp() < deadline:
             if idle:
-                if source.wait_for_new(min(30.0, seconds)):
+                if source.wait_for_new(min(IDLE_SLICE_SECONDS, seconds)):
                     return
             else:
-                self.stop.wait(min(30.0, seconds))
+                self.stop.wait(min(IDLE_SLICE_SECONDS, seconds))
 
     # -- life cycle ---------------------------------------------------------------------------
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:

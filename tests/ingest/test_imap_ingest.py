@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -98,3 +104,32 @@ def test_plain_imap_refused_off_loopback(imap_ldl: Ldl) -> None:
     imap_ldl.env["LDL_IMAP__HOST"] = "imap.example.org"
     result = imap_ldl("ingest")
     assert result.exit_code == 2 and "unencrypted" in result.output
+
+
+def test_ldl_run_picks_up_new_mail_promptly_and_stops_on_sigterm(
+        imap_ldl: Ldl, mailbox: Mailbox, app: App, tmp_path: Path) -> None:
+    env = {**os.environ, **imap_ldl.env, "LDL_IMAP__POLL_MINUTES": "10"}
+    proc = subprocess.Popen([sys.executable, "-m", "ldl", "run"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # the first poll has run: the state exists
+            with app.sessions() as s:
+                if s.scalars(select(MailboxState)).first() is not None:
+                    break
+            time.sleep(0.2)
+        appended = time.monotonic()
+        mailbox.append(report(7), when=datetime(2021, 3, 9, 9, tzinfo=HCM))
+        while time.monotonic() < appended + 20:  # IDLE: long before the 10-minute poll
+            if counts(app) == (1, 1):
+                break
+            time.sleep(0.2)
+        assert counts(app) == (1, 1), "new mail not picked up while idling"
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out
+    assert "ingest: fetched 1" in out and "ldl run: stopped" in out
+    assert "secret" not in out  # the password never reaches the log
