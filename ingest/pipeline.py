@@ -35,7 +35,7 @@ from ingest.extract import ExtractLimits
 from ingest.record import quarantine, record, renumber_versions, save_parsed
 from ingest.sources.base import FetchedMessage, Source
 from ingest.sources.base import MailboxState as FetchState
-from ingest.store import load_state, mark_poll, store_fetched
+from ingest.store import load_state, mark_poll, save_state, store_fetched
 from storage.blobs import get_blob
 from storage.models import Message, Submission, TriageItem, Union
 
@@ -272,7 +272,11 @@ class Pipeline:
         if not batch:
             return
         with self.sessions.begin() as session:
-            outcomes = [store_fetched(session, fetched, source.key) for fetched in batch]
+            outcomes = [store_fetched(session, fetched, source.key, with_state=False)
+                        for fetched in batch]
+            states = [f.state for f in batch if f.state is not None]
+            if states:
+                save_state(session, states[-1])
         for fetched, stored in zip(batch, outcomes, strict=True):
             if stored.message is None:
                 summary.duplicates += 1

@@ -28,7 +28,8 @@ def save_parsed(session: Session, message: Message, doc: MessageDoc) -> None:
     message.date_header = doc.date
     message.body_text = doc.body_text
     message.defects = list(doc.defects)
-    session.execute(delete(Attachment).where(Attachment.message_id == message.id))
+    if message.processed_at is not None:  # reprocessed: replace what the last parse stored
+        session.execute(delete(Attachment).where(Attachment.message_id == message.id))
     for att in doc.attachments:
         sha = put_blob(session, att.payload, att.sha256 or None)
         session.add(Attachment(

@@ -50,8 +50,13 @@ def _placeholder(fetched: FetchedMessage, source: str) -> bytes:
             "downloaded: it exceeds imap.max_message_bytes.\r\n").encode()
 
 
-def store_fetched(session: Session, fetched: FetchedMessage, source: str) -> Stored:
-    """Store ``fetched`` unless already stored; advance the mailbox state in the same commit."""
+def store_fetched(session: Session, fetched: FetchedMessage, source: str, *,
+                  with_state: bool = True) -> Stored:
+    """Store ``fetched`` unless already stored; advance the mailbox state in the same commit.
+
+    A caller storing a batch in one transaction passes ``with_state=False`` and saves the
+    last message's state once: the same commit, fewer statements.
+    """
     raw = _placeholder(fetched, source) if fetched.oversize else fetched.raw
     digest = sha256_hex(raw)
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
@@ -60,7 +65,7 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str) -> Sto
     if existing is None and message_id and not fetched.oversize:
         existing = session.scalar(select(Message.id).where(Message.message_id == message_id)
                                   .limit(1))
-    if fetched.state is not None:
+    if with_state and fetched.state is not None:
         save_state(session, fetched.state)
     if existing is not None:
         return Stored(message=None, duplicate_of=existing)

@@ -17,7 +17,8 @@ def sha256_hex(data: bytes) -> str:
 def put_blob(session: Session, data: bytes, sha256: str | None = None) -> str:
     """Store ``data`` unless a blob with the same hash exists; returns the hash."""
     digest = sha256 or sha256_hex(data)
-    if session.get(Blob, digest) is None:
+    exists = session.scalar(select(Blob.sha256).where(Blob.sha256 == digest))
+    if exists is None:
         session.add(Blob(sha256=digest, size=len(data), data=data))
         session.flush()
     return digest
