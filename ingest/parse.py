@@ -7,7 +7,7 @@ wrong (see shared/LIBRARIES.md):
 
 * it decodes text with the declared charset and ``errors="ignore"``: Vietnamese letters
   vanish from mislabelled windows-1258 mail.  We decode strictly and fall back
-  (:func:`ingest.extract.decode_bytes`), recording a defect;
+  (:func:`ingest.textdecode.decode_bytes`), recording a defect;
 * it mixes a forwarded message's (message/rfc822) text into the body unmarked; we mark it;
 * it names unnamed parts randomly; we name them deterministically (same bytes, same doc).
 
@@ -34,15 +34,9 @@ from email.message import Message
 import mailparser
 
 from ingest.document import AttachmentDoc, MessageDoc
-from ingest.extract import (
-    ExtractLimits,
-    decode_bytes,
-    extract_text,
-    find_urls,
-    html_to_text,
-    normalize_text,
-)
+from ingest.extract import ExtractLimits, extract_text
 from ingest.received import parse_date
+from ingest.textdecode import decode_bytes, find_urls, html_to_text, normalize_text
 
 MAX_MIME_DEPTH = 40  # deeper structures are hostile; their content is ignored
 MAX_ATTACHMENTS = 200

@@ -10,16 +10,8 @@ import pytest
 
 from ingest import extract
 from ingest.document import AttachmentDoc
-from ingest.extract import (
-    ExtractLimits,
-    decode_bytes,
-    detect_kind,
-    extract_text,
-    find_urls,
-    first_heading,
-    html_to_text,
-    rtf_to_text,
-)
+from ingest.extract import ExtractLimits, detect_kind, extract_text, rtf_to_text
+from ingest.textdecode import decode_bytes, find_urls, first_heading, html_to_text
 from tests.ingest.builders import (
     VI_BODY,
     VI_TITLE,
