@@ -287,15 +287,10 @@ class Pipeline:
             source.after_store(fetched)
 
     def _pending(self) -> list[int]:
+        """Messages stored but not processed: this run's, and any a crash left behind."""
         with self.sessions() as session:
             return list(session.scalars(select(Message.id).where(Message.status == "new")
                                         .order_by(Message.id)))
-
-    def process_pending(self, summary: IngestSummary | None = None) -> int:
-        """Finish messages stored but not processed (a crash between the two commits)."""
-        pending = self._pending()
-        self.process_many(pending, summary or IngestSummary())
-        return len(pending)
 
     def reprocess(self, message_pks: Iterable[int] | None = None, *,
                   progress: bool = False) -> IngestSummary:

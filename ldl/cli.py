@@ -77,9 +77,6 @@ def get_app(ctx: click.Context) -> App:
     return app
 
 
-pass_app = click.make_pass_decorator(App)
-
-
 def with_app(func: F) -> F:
     """Give the command the :class:`App`, built lazily so ``--help`` needs no config."""
 
