@@ -17,7 +17,8 @@ from scheduler import digest as digest_mod
 from scheduler.daemon import Daemon
 from scheduler.health import check
 from scheduler.jobs import Services, flush_outbox, make_transport, remind
-from scheduler.outbox import FlushResult
+from scheduler.outbox import STATUSES, FlushResult, confirm_delivered, requeue
+from storage import audit
 from storage.models import OutboxItem
 
 
@@ -96,19 +97,22 @@ def outbox() -> None:
 
 
 @outbox.command("list")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]))
+@click.option("--status", type=click.Choice(STATUSES),
+              help="Only these; 'uncertain' are mails the server may have delivered "
+                   "(see `ldl outbox retry` and `ldl outbox delivered`).")
 @format_option
 @with_app
 def outbox_list(app: App, status: str | None, fmt: str) -> None:
-    """The outbox, newest first."""
+    """The outbox, newest first, with the last error of each mail."""
     app.ready()
+    limit = 240 if fmt == "table" else None  # scripts get the whole reason
     with app.sessions() as session:
         query = session.query(OutboxItem).order_by(OutboxItem.id.desc())
         if status:
             query = query.filter(OutboxItem.status == status)
         records = [{"id": o.id, "key": o.dedup_key, "status": o.status,
                     "attempts": o.attempts, "to": ";".join(o.recipients),
-                    "subject": o.subject[:60], "error": (o.last_error or "")[:80]}
+                    "subject": o.subject[:60], "error": (o.last_error or "")[:limit]}
                    for o in query.limit(500)]
     click.echo(render(records, ["id", "key", "status", "attempts", "to", "subject", "error"],
                       fmt))
@@ -124,6 +128,52 @@ def outbox_flush(app: App, now: str | None, dry_run: bool) -> None:
     result = flush_outbox(services(app), parse_moment(now, app.settings),
                           make_transport(app.settings, dry_run=dry_run))
     _print_flush(result, dry_run)
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@now_option
+@with_app
+def outbox_retry(app: App, ids: tuple[int, ...], now: str | None) -> None:
+    """Send failed or uncertain mails IDS again, now, with the SAME Message-ID.
+
+    For an 'uncertain' mail, first ask the recipient (or look in the sent folder of the
+    server): if it arrived, use `ldl outbox delivered ID` instead.  A copy sent again is
+    byte for byte the first one, so a recipient who got both sees one Message-ID.
+    """
+    app.ready()
+    moment = parse_moment(now, app.settings)
+    with app.sessions.begin() as session:
+        changed = requeue(session, ids, moment)
+        for pk in changed.done:
+            audit.record(session, "outbox-retry", str(pk))
+    _print_changes("queued again", changed.done, changed.refused)
+    if changed.done:
+        _print_flush(flush_outbox(services(app), moment), False)
+    if changed.refused:
+        sys.exit(1)
+
+
+@outbox.command("delivered")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@with_app
+def outbox_delivered(app: App, ids: tuple[int, ...]) -> None:
+    """Close uncertain mails IDS as sent: the recipients confirmed they have them."""
+    app.ready()
+    with app.sessions.begin() as session:
+        changed = confirm_delivered(session, ids, datetime.now(UTC))
+        for pk in changed.done:
+            audit.record(session, "outbox-delivered", str(pk))
+    _print_changes("marked sent", changed.done, changed.refused)
+    if changed.refused:
+        sys.exit(1)
+
+
+def _print_changes(what: str, done: list[int], refused: dict[int, str]) -> None:
+    if done:
+        click.echo(f"{what}: {', '.join(str(pk) for pk in done)}")
+    for pk, why in refused.items():
+        click.echo(f"outbox item {pk} left alone: {why}", err=True)
 
 
 @cli.command("run")

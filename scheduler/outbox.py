@@ -4,9 +4,14 @@ Queuing and sending are separate.  Queuing inserts a row whose ``dedup_key`` is 
 the database, so the same reminder can never be queued twice, whatever restarts or second
 daemons do.  Sending claims a row with a compare-and-set (pending -> sending), so two
 daemons never both send it; a temporary failure is retried with back-off, a permanent one
-(or N temporary ones) marks it failed with the error kept.  A row found still "sending"
-after its claim expired was interrupted mid-send: it may have been delivered, so it is
-marked failed for a person to look at rather than sent a second time.
+(or N temporary ones) marks it failed with the error kept.
+
+Some failures leave nobody knowing whether the mail arrived: the server took the whole
+message and then dropped the connection or answered too late, or the process died while a
+row was "sending".  Such a row becomes ``uncertain``: reported (``ldl outbox list``,
+``ldl health``) and never sent again automatically, since a second delivery of a reminder
+is worse than a person looking.  ``ldl outbox retry ID`` sends it again, the same bytes
+with the same Message-ID; ``ldl outbox delivered ID`` closes it as sent.
 """
 
 from __future__ import annotations
@@ -28,6 +33,14 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 600
 
+#: Every value of ``outbox.status`` (a string column; docs/schema.md lists them).
+STATUSES = ("pending", "sending", "sent", "failed", "uncertain", "superseded")
+#: What a person may send again by hand (``ldl outbox retry``).
+RETRYABLE = ("failed", "uncertain")
+
+INTERRUPTED = ("interrupted while sending: it may or may not have been delivered, so it is "
+               "not sent again automatically")
+
 
 @dataclass
 class FlushResult:
@@ -35,10 +48,13 @@ class FlushResult:
     retried: int = 0
     failed: int = 0
     interrupted: int = 0
+    uncertain: int = 0  # the server may have them: left for a person, never resent
     left: int = 0  # pending items left for the next run by the per-run cap
 
     def line(self) -> str:
         return (f"sent {self.sent}, to retry {self.retried}, failed {self.failed}"
+                + (f", delivery uncertain {self.uncertain} (see `ldl outbox list "
+                   "--status uncertain`)" if self.uncertain else "")
                 + (f", interrupted {self.interrupted}" if self.interrupted else "")
                 + (f", left for next run {self.left}" if self.left else ""))
 
@@ -70,8 +86,7 @@ def _expire_interrupted(sessions: sessionmaker[Session], now: datetime) -> int:
         result = session.execute(
             update(OutboxItem)
             .where(OutboxItem.status == "sending", OutboxItem.claimed_until < now)
-            .values(status="failed", last_error="interrupted while sending: it may or may not "
-                    "have been delivered, so it is not sent again automatically")
+            .values(status="uncertain", last_error=INTERRUPTED, claimed_until=None)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -109,7 +124,7 @@ def flush(sessions: sessionmaker[Session], transport: Transport, *, sender: str,
     """Send what is due, at most ``max_per_run`` mails, so a bug cannot flood the unions."""
     now = now or datetime.now(UTC)
     result = FlushResult(interrupted=_expire_interrupted(sessions, now))
-    while result.sent + result.retried + result.failed < max_per_run:
+    while result.sent + result.retried + result.failed + result.uncertain < max_per_run:
         item = _claim(sessions, now, kinds)
         if item is None:
             break
@@ -132,6 +147,14 @@ def flush(sessions: sessionmaker[Session], transport: Transport, *, sender: str,
 
 def _after_failure(sessions: sessionmaker[Session], item: OutboxItem, exc: TransportError,
                    now: datetime, max_attempts: int, base: int, result: FlushResult) -> None:
+    if exc.ambiguous:
+        with sessions.begin() as session:
+            session.execute(update(OutboxItem).where(OutboxItem.id == item.id).values(
+                status="uncertain", last_error=str(exc)[:2000], claimed_until=None))
+        log.warning("delivery of %s uncertain, not sent again automatically: %s",
+                    item.dedup_key, exc)
+        result.uncertain += 1
+        return
     give_up = not exc.temporary or item.attempts >= max_attempts
     delay = timedelta(seconds=base * 2 ** max(item.attempts - 1, 0))
     with sessions.begin() as session:
@@ -145,3 +168,58 @@ def _after_failure(sessions: sessionmaker[Session], item: OutboxItem, exc: Trans
     else:
         log.info("will retry %s in %s: %s", item.dedup_key, delay, exc)
         result.retried += 1
+
+
+@dataclass
+class Changed:
+    """What a person's outbox command did: the rows changed, and why others were not."""
+
+    done: list[int]
+    refused: dict[int, str]  # id -> why it was left alone
+
+
+def requeue(session: Session, ids: Sequence[int], now: datetime) -> Changed:
+    """Put failed or uncertain rows back to pending, due ``now``: a person's decision.
+
+    The stored MIME bytes are sent again unchanged, so the Message-ID is the same as the
+    first attempt's; a recipient whose server did take the first one sees one message
+    (clients and Gmail thread or drop a second copy with the same Message-ID).  A row that
+    is anything else (pending, sending, sent, superseded) is left alone, so a retry never
+    races a send in progress.  Attempts start again from zero.
+    """
+    done = Changed([], {})
+    for pk in ids:
+        row = session.get(OutboxItem, pk)
+        if row is None:
+            done.refused[pk] = "no such outbox item"
+            continue
+        changed = session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == pk, OutboxItem.status.in_(RETRYABLE))
+            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+        )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            done.done.append(pk)
+        else:
+            done.refused[pk] = f"it is {row.status}; only {' or '.join(RETRYABLE)} can be retried"
+    return done
+
+
+def confirm_delivered(session: Session, ids: Sequence[int], now: datetime) -> Changed:
+    """Close uncertain rows as sent: a person checked that the recipients have the mail."""
+    done = Changed([], {})
+    for pk in ids:
+        row = session.get(OutboxItem, pk)
+        if row is None:
+            done.refused[pk] = "no such outbox item"
+            continue
+        changed = session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == pk, OutboxItem.status == "uncertain")
+            .values(status="sent", sent_at=now, claimed_until=None)
+        )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            done.done.append(pk)
+        else:
+            done.refused[pk] = f"it is {row.status}; only uncertain can be confirmed"
+    return done

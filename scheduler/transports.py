@@ -3,7 +3,10 @@
 Every transport takes the exact bytes built by :mod:`scheduler.mime` and either delivers
 them or raises :class:`TransportError`, whose ``temporary`` flag tells the outbox whether
 to retry later (4xx replies, network trouble) or give up and show a person (5xx replies,
-refused login, bad configuration).
+refused login, bad configuration).  Its ``ambiguous`` flag marks the one case where nobody
+knows: the whole message went to the server after its "354" and no final answer came back
+(the connection dropped, or the answer came after the timeout).  The server may have
+delivered it, so it must not be sent again automatically.
 
 yagmail is used only for the connection (TLS/STARTTLS set-up and login).  Its traps are
 handled here: ``send()`` returns False instead of raising (we call ``sendmail`` on the
@@ -49,12 +52,18 @@ TokenFetcher = Callable[[Mapping[str, str], float], str]
 
 
 class TransportError(Exception):
-    """A message was not delivered.  ``temporary``: try again later; else a person must act."""
+    """A message was not delivered.  ``temporary``: try again later; else a person must act.
 
-    def __init__(self, message: str, *, temporary: bool, code: int | None = None) -> None:
+    ``ambiguous``: it may have been delivered after all (no answer after the whole message
+    was sent); never ``temporary``, since a retry could deliver it twice.
+    """
+
+    def __init__(self, message: str, *, temporary: bool, code: int | None = None,
+                 ambiguous: bool = False) -> None:
         super().__init__(message)
-        self.temporary = temporary
+        self.temporary = temporary and not ambiguous
         self.code = code
+        self.ambiguous = ambiguous
 
 
 class Transport(Protocol):
@@ -161,11 +170,57 @@ def fetch_google_token(info: Mapping[str, str], timeout: float) -> str:
                              temporary=True) from None
 
 
+class _DataTracking(smtplib.SMTP):
+    """smtplib's connection, knowing how far the last DATA went.
+
+    ``content_sent``: the server said 354 and the message followed, so from then on it may
+    hold the whole message; ``final_code``: its answer to the message, if one came.  Only
+    ``data()`` and ``getreply()`` are watched: smtplib's own sending is unchanged.
+    """
+
+    content_sent = False
+    final_code: int | None = None
+    _in_data = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.content_sent, self.final_code, self._in_data = False, None, True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        code, reply = super().getreply()
+        if self._in_data:
+            if self.content_sent:
+                self.final_code = code
+            elif code == 354:
+                self.content_sent = True  # the next thing smtplib sends is the message
+        return code, reply
+
+    def delivery_unknown(self) -> bool:
+        """The message went out in full and no valid answer to it came back."""
+        return self.content_sent and not (self.final_code and 200 <= self.final_code < 600)
+
+
+class _TrackingSMTP(_DataTracking):
+    pass
+
+
+class _TrackingSMTPSSL(_DataTracking, smtplib.SMTP_SSL):
+    pass
+
+
 class _Client(yagmail.SMTP):
     """yagmail's client with a checked XOAUTH2 login and a token fetch that can time out."""
 
     token_fetcher: TokenFetcher  # set by SmtpTransport right after construction
     token_timeout: float
+
+    @property
+    def connection(self) -> type[smtplib.SMTP]:
+        """smtplib's classes, watched through DATA (see :class:`_DataTracking`)."""
+        return _TrackingSMTPSSL if self.ssl else _TrackingSMTP
 
     def _login_oauth2(self, oauth2_info: dict[str, Any]) -> None:
         self.smtp = self.connection(self.host, self.port, **self.kwargs)
@@ -300,8 +355,10 @@ class SmtpTransport:
     def send(self, message: bytes, from_addr: str, recipients: Sequence[str]) -> None:
         if not recipients:
             raise TransportError("no recipients", temporary=False)
+        connection: smtplib.SMTP | None = None
         try:
-            refused = self._connection().sendmail(from_addr, list(recipients), message)
+            connection = self._connection()
+            refused = connection.sendmail(from_addr, list(recipients), message)
         except TransportError:
             self.close()
             raise
@@ -310,6 +367,8 @@ class SmtpTransport:
             raise self._auth_error(exc) from None  # keep the exchange out of tracebacks
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
+            if isinstance(connection, _DataTracking) and connection.delivery_unknown():
+                raise self._ambiguous(exc) from exc
             raise self._classify(exc) from exc
         if refused:
             log.warning("SMTP %s accepted the message but refused %s", self.host,
@@ -332,6 +391,14 @@ class SmtpTransport:
         return TransportError(
             f"SMTP login as {self.login_user!r} at {self.host}:{self.port} with {how} was "
             f"refused: {exc.smtp_code} {text}{hint}", temporary=False, code=exc.smtp_code)
+
+    def _ambiguous(self, exc: smtplib.SMTPException | OSError) -> TransportError:
+        """The whole message was sent and no answer came: it may have been delivered."""
+        plain = self._classify(exc)
+        return TransportError(
+            f"delivery uncertain: {plain}, after the whole message was sent; the server may "
+            "have delivered it, so it is not sent again automatically", temporary=False,
+            ambiguous=True)
 
     def _classify(self, exc: smtplib.SMTPException | OSError) -> TransportError:
         where = f"SMTP {self.host}:{self.port}"

@@ -248,7 +248,7 @@ class OutboxItem(Base):
     subject: Mapped[str] = mapped_column(Text)
     mime_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
     message_id_header: Mapped[str] = mapped_column(String(998))
-    # pending | sending | sent | failed | superseded
+    # pending | sending | sent | failed | uncertain | superseded (docs/schema.md)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,7 +11,10 @@ Options: ``users={"user": "password"}`` requires AUTH (PLAIN/LOGIN, allowed with
 included); ``starttls_context`` offers STARTTLS, ``tls_context`` makes it implicit TLS
 (:func:`self_signed_tls` builds both ends with the ``openssl`` command).
 ``fail_next(n, "451 ...")`` answers the next ``n`` messages with that reply instead of
-accepting them (at DATA, or at RCPT with ``at="RCPT"``).
+accepting them (at DATA, or at RCPT with ``at="RCPT"``).  ``take_then(n, "drop")`` takes
+the next ``n`` messages (they count as delivered) and then drops the connection without an
+answer; ``take_then(n, "stall")`` takes them and holds the answer back until the client
+gives up (the "answer after the timeout" of a slow server).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 HOST = "127.0.0.1"
+#: how long a stalled answer is held at most; the client's hang-up cancels it much sooner
+STALL_LIMIT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,15 @@ class _Failure:
     at: Literal["DATA", "RCPT"]
 
 
+AfterData = Literal["drop", "stall"]
+
+
+@dataclass
+class _AfterTaking:
+    remaining: int
+    how: AfterData
+
+
 class _Handler:
     def __init__(self, owner: SmtpTestServer) -> None:
         self.owner = owner
@@ -71,6 +85,14 @@ class _Handler:
                 return None
             failure.remaining -= 1
             return failure.reply
+
+    def _take_after_data(self) -> AfterData | None:
+        with self.owner.lock:
+            after = self.owner.after_taking
+            if after is None or after.remaining <= 0:
+                return None
+            after.remaining -= 1
+            return after.how
 
     async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, mail_options: list[str]) -> str:
@@ -104,6 +126,15 @@ class _Handler:
         )
         with self.owner.lock:
             self.owner.messages.append(received)
+        how = self._take_after_data()
+        if how == "drop":
+            assert server.transport is not None
+            server.transport.abort()  # no answer at all; aiosmtpd then cancels this task
+        if how is not None:
+            with self.owner.lock:
+                self.owner.unanswered += 1
+            # "stall": the answer comes only after the client gave up, which cancels this
+            await asyncio.sleep(STALL_LIMIT_S)
         return "250 OK"
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
@@ -147,6 +178,8 @@ class SmtpTestServer:
         self.xoauth2_tokens = dict(xoauth2_tokens or {})
         self.messages: list[Received] = []
         self.failure: _Failure | None = None
+        self.after_taking: _AfterTaking | None = None
+        self.unanswered = 0  # messages taken whose answer never reached the client
         self.lock = threading.Lock()
         self.requires_auth = bool(self.users or self.xoauth2_tokens)
         kwargs: dict[str, Any] = {"auth_require_tls": False}
@@ -170,6 +203,11 @@ class SmtpTestServer:
         """Answer the next ``count`` messages (or recipients) with ``reply``."""
         with self.lock:
             self.failure = _Failure(count, reply, at)
+
+    def take_then(self, count: int, how: AfterData) -> None:
+        """Take the next ``count`` messages, then ``drop`` the connection or ``stall``."""
+        with self.lock:
+            self.after_taking = _AfterTaking(count, how)
 
     def start(self) -> SmtpTestServer:
         self._controller.start()

@@ -21,7 +21,8 @@ from scheduler.transports import SmtpTransport
 from storage.blobs import put_blob
 from storage.directory import import_unions
 from storage.models import Message, OutboxItem, ReminderLog, Submission, Union
-from tests.smtp_server import SmtpTestServer
+from tests.conftest import Ldl
+from tests.smtp_server import AfterData, SmtpTestServer
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DIRECTORY = """code,name,bloc,emails,active,active_from
@@ -53,9 +54,9 @@ def svc(app: App, directory: None) -> Services:
     return Services.build(app.sessions, app.settings, app.calendar)
 
 
-def smtp(server: SmtpTestServer, app: App) -> SmtpTransport:
+def smtp(server: SmtpTestServer, app: App, timeout: float = 60.0) -> SmtpTransport:
     settings = load_settings(None, smtp={"host": "127.0.0.1", "port": server.port,
-                                         "security": "none"})
+                                         "security": "none", "timeout_seconds": timeout})
     return SmtpTransport(settings.smtp, None)
 
 
@@ -250,3 +251,77 @@ def test_interrupted_send_is_not_repeated(app: App, svc: Services) -> None:
         result = flush_outbox(svc, moment + timedelta(hours=1), transport)
         assert result.interrupted == 1 and result.sent == 0
         assert len(server.messages) == 2
+    assert sorted(statuses(app).values()) == ["sent", "sent", "uncertain"]
+
+
+def statuses(app: App) -> dict[str, str]:
+    with app.sessions() as s:
+        return {o.dedup_key: o.status for o in s.scalars(select(OutboxItem))}
+
+
+@pytest.mark.parametrize("how", ["drop", "stall"])
+def test_ambiguous_smtp_delivers_each_reminder_exactly_once(app: App, svc: Services,
+                                                            how: AfterData) -> None:
+    """The server takes every message, then drops the line (or answers after the timeout):
+    each reminder reaches it once, whatever later flushes do."""
+    moment = local(2021, 3, 8, 9)
+    assert remind(svc, moment).queued == 3
+    with SmtpTestServer() as server:
+        server.take_then(3, how)
+        transport = smtp(server, app, timeout=0.5)
+        first = flush_outbox(svc, moment, transport)
+        assert (first.uncertain, first.sent, first.retried, first.failed) == (3, 0, 0, 0)
+        for later in (timedelta(minutes=5), timedelta(hours=2), timedelta(days=3)):
+            assert flush_outbox(svc, moment + later, transport).sent == 0
+        # exactly one delivery per reminder, each a different mail
+        keys = sorted(m.message()["X-LDL-Dedup-Key"] for m in server.messages)
+        assert len(keys) == 3 and len(set(keys)) == 3
+        assert server.unanswered == 3
+    assert set(statuses(app).values()) == {"uncertain"}
+    assert remind(svc, moment + timedelta(hours=1)).queued == 0  # not queued anew either
+
+
+def test_uncertain_is_listed_and_retried_by_hand_with_the_same_message_id(
+        app: App, svc: Services, ldl: Ldl) -> None:
+    moment = local(2021, 3, 8, 9)
+    remind(svc, moment)
+    with SmtpTestServer() as server:
+        server.take_then(1, "drop")
+        flush_outbox(svc, moment, smtp(server, app))
+        assert sorted(statuses(app).values()) == ["sent", "sent", "uncertain"]
+        first = next(m for m in server.messages)  # the dropped one came first
+        ldl.env.update({"LDL_OUTBOX__TRANSPORT": "smtp", "LDL_SMTP__HOST": "127.0.0.1",
+                        "LDL_SMTP__PORT": str(server.port), "LDL_SMTP__SECURITY": "none"})
+        listed = ldl("outbox", "list", "--status", "uncertain")
+        assert listed.exit_code == 0, listed.output
+        assert "uncertain" in listed.output and "delivery uncertain" in listed.output
+        assert "closed the connection" in listed.output
+        with app.sessions() as s:
+            item = s.scalars(select(OutboxItem).where(OutboxItem.status == "uncertain")).one()
+        refused = ldl("outbox", "retry", str(item.id + 1000))
+        assert refused.exit_code == 1 and "no such outbox item" in refused.output
+        done = ldl("outbox", "retry", str(item.id), "--now", "2021-03-08T10:00+07:00")
+        assert done.exit_code == 0, done.output
+        assert f"queued again: {item.id}" in done.output and "sent 1" in done.output
+        assert len(server.messages) == 4
+        again = server.messages[-1]
+        assert again.message()["Message-ID"] == first.message()["Message-ID"] \
+            == f"<{item.message_id_header.strip('<>')}>"
+        assert again.data == first.data  # the stored bytes, unchanged
+        twice = ldl("outbox", "retry", str(item.id))  # sent now: nothing to retry
+        assert twice.exit_code == 1 and "it is sent" in twice.output
+        assert len(server.messages) == 4
+
+
+def test_uncertain_confirmed_delivered_by_a_person(app: App, svc: Services, ldl: Ldl) -> None:
+    moment = local(2021, 3, 8, 9)
+    remind(svc, moment)
+    with SmtpTestServer() as server:
+        server.take_then(1, "stall")
+        flush_outbox(svc, moment, smtp(server, app, timeout=0.5))
+    with app.sessions() as s:
+        item = s.scalars(select(OutboxItem).where(OutboxItem.status == "uncertain")).one()
+    done = ldl("outbox", "delivered", str(item.id))
+    assert done.exit_code == 0 and f"marked sent: {item.id}" in done.output
+    assert sorted(statuses(app).values()) == ["sent"] * 3
+    assert ldl("outbox", "delivered", str(item.id)).exit_code == 1

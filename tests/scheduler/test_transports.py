@@ -19,7 +19,7 @@ from config.settings import ConfigError, Security, SmtpSettings
 from scheduler.mime import Envelope, build_message, new_message_id
 from scheduler.render import RenderedMail
 from scheduler.transports import FileTransport, SmtpTransport, TransportError
-from tests.smtp_server import HOST, SmtpTestServer, TlsPair, closed_port
+from tests.smtp_server import HOST, AfterData, SmtpTestServer, TlsPair, closed_port
 
 pytestmark = pytest.mark.smtp
 
@@ -166,6 +166,48 @@ def test_silent_server_times_out_as_temporary(silent_port: int) -> None:
         smtp(port=silent_port, timeout_seconds=0.3).send(message(), SENDER, TO)
     assert info.value.temporary is True
     assert "no answer within 0.3 s" in str(info.value)
+
+
+# -- ambiguous: the server may have the message ------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["drop", "stall"])
+def test_no_answer_after_the_whole_message_is_ambiguous(smtp_server: SmtpTestServer,
+                                                        how: AfterData) -> None:
+    """Dropped after DATA, or answered after the timeout: maybe delivered, never retried."""
+    smtp_server.take_then(1, how)
+    transport = smtp(smtp_server, timeout_seconds=0.5)
+    with pytest.raises(TransportError) as info:
+        transport.send(message(), SENDER, TO)
+    error = info.value
+    assert error.ambiguous is True and error.temporary is False
+    assert str(error).startswith("delivery uncertain:")
+    assert "not sent again automatically" in str(error)
+    assert len(smtp_server.messages) == 1 and smtp_server.unanswered == 1
+    assert not transport.connected
+    transport.send(message("next"), SENDER, TO)  # a fresh connection serves the next one
+    assert len(smtp_server.messages) == 2
+
+
+def test_failures_before_the_message_are_not_ambiguous(smtp_server: SmtpTestServer) -> None:
+    smtp_server.fail_next(len(TO), "451 4.3.0 Try again later", at="RCPT")
+    with pytest.raises(TransportError) as info:
+        smtp(smtp_server).send(message(), SENDER, TO)
+    assert info.value.ambiguous is False and info.value.temporary is True
+    smtp_server.fail_next(1, "451 4.3.0 Queue full")  # an answer to the message itself
+    with pytest.raises(TransportError) as info:
+        smtp(smtp_server).send(message(), SENDER, TO)
+    assert info.value.ambiguous is False and info.value.temporary is True
+    with pytest.raises(TransportError) as info:
+        smtp(port=closed_port()).send(message(), SENDER, TO)
+    assert info.value.ambiguous is False and info.value.temporary is True
+    assert smtp_server.messages == []
+
+
+def test_silent_server_before_data_is_not_ambiguous(silent_port: int) -> None:
+    with pytest.raises(TransportError) as info:
+        smtp(port=silent_port, timeout_seconds=0.3).send(message(), SENDER, TO)
+    assert info.value.ambiguous is False
 
 
 def test_no_recipients_is_permanent(smtp_server: SmtpTestServer) -> None:
