@@ -19,6 +19,7 @@ XOAUTH2 login ignores the server's answer (checked here); it turns a login name 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ import yagmail
 from yagmail.oauth2 import generate_oauth2_string
 
 from config.settings import ConfigError, SmtpSettings, is_loopback
+from ingest.sources.oauth2 import mask, token_error
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +152,14 @@ def read_oauth2_file(path: Path) -> dict[str, str]:
     return {k: str(data[k]) for k in OAUTH2_KEYS}
 
 
-def fetch_google_token(info: Mapping[str, str], timeout: float) -> str:
-    """A fresh access token from the refresh token (yagmail's own call has no timeout)."""
+def fetch_google_token(info: Mapping[str, str], timeout: float, url: str = TOKEN_URL) -> str:
+    """A fresh access token from the refresh token (yagmail's own call has no timeout).
+
+    A refusal names the HTTP status and the OAuth2 error code only: the endpoint's other
+    text may repeat the request, secret and refresh token included (see
+    :func:`ingest.sources.oauth2.token_error`).
+    """
+    secrets = (info["google_client_secret"], info["google_refresh_token"])
     body = urllib.parse.urlencode({
         "client_id": info["google_client_id"],
         "client_secret": info["google_client_secret"],
@@ -159,15 +167,29 @@ def fetch_google_token(info: Mapping[str, str], timeout: float) -> str:
         "grant_type": "refresh_token",
     }).encode("ascii")
     try:
-        with urllib.request.urlopen(TOKEN_URL, body, timeout=timeout) as response:
-            return str(json.load(response)["access_token"])
+        with urllib.request.urlopen(url, body, timeout=timeout) as response:  # noqa: S310
+            token = json.loads(response.read()).get("access_token")
     except urllib.error.HTTPError as exc:
-        raise TransportError(f"Google refused to refresh the OAuth2 token (HTTP {exc.code}); "
-                             "authorise smtp.oauth2_file again", temporary=exc.code >= 500,
+        try:
+            answer = exc.read(65536)
+        except (OSError, http.client.HTTPException):
+            answer = b""
+        finally:
+            exc.close()
+        raise TransportError(f"the OAuth2 token endpoint refused to refresh the token "
+                             f"({token_error(exc.code, answer, secrets)}); authorise "
+                             "smtp.oauth2_file again", temporary=exc.code >= 500,
                              code=exc.code) from None
-    except (urllib.error.URLError, OSError, KeyError, ValueError) as exc:
-        raise TransportError(f"cannot refresh the OAuth2 token: {exc}",
+    except urllib.error.URLError as exc:
+        raise TransportError(f"cannot refresh the OAuth2 token: "
+                             f"{mask(str(exc.reason), secrets)}", temporary=True) from None
+    except (OSError, http.client.HTTPException, ValueError, AttributeError) as exc:
+        raise TransportError(f"cannot refresh the OAuth2 token: {type(exc).__name__}",
                              temporary=True) from None
+    if not isinstance(token, str) or not token:
+        raise TransportError("the OAuth2 token endpoint answered without an access_token",
+                             temporary=True)
+    return token
 
 
 class _DataTracking(smtplib.SMTP):

@@ -404,6 +404,79 @@ class OAuth2Server:
             self._httpd = None
 
 
+# -- a token endpoint that repeats the request in its error answers ---------------------------
+EchoShape = Literal["description", "error", "text", "no-token", "token-as-code"]
+
+
+class EchoingTokenEndpoint:
+    """An OAuth2 token endpoint on 127.0.0.1 that answers every POST with an error that
+    repeats the request body (client secret and refresh token included), as careless
+    endpoints and proxies do.  ``shape`` says where the echo goes:
+
+    - ``description``: 400, ``{"error": "invalid_grant", "error_description": <body>}``
+    - ``error``: 401, ``{"error": <body>}``
+    - ``text``: 502, the body as text/plain, and as the HTTP reason phrase
+    - ``no-token``: 200, ``{"echo": <body>}`` without an access token
+    - ``token-as-code``: 400, ``{"error": <the refresh token>}``
+    """
+
+    def __init__(self, shape: EchoShape) -> None:
+        self.shape = shape
+        self.requests: list[str] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8")
+                endpoint.requests.append(body)
+                status, reason, content_type, payload = endpoint.answer(body)
+                self.send_response(status, reason)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                """Quiet: tests read what the client made of the answer."""
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/token"
+
+    def answer(self, body: str) -> tuple[int, str | None, str, bytes]:
+        def as_json(value: object) -> bytes:
+            return json.dumps(value).encode()
+        if self.shape == "description":
+            return 400, None, "application/json", as_json(
+                {"error": "invalid_grant", "error_description": f"bad request: {body}"})
+        if self.shape == "error":
+            return 401, None, "application/json", as_json({"error": body})
+        if self.shape == "token-as-code":
+            refresh = urllib.parse.parse_qs(body).get("refresh_token", [""])[0]
+            return 400, None, "application/json", as_json({"error": refresh})
+        if self.shape == "text":
+            return 502, f"Bad gateway for {body}", "text/plain", f"upstream said no to {body}"\
+                .encode()
+        return 200, None, "application/json", as_json({"echo": body})
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> EchoingTokenEndpoint:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 # -- a TCP proxy that breaks one connection on purpose -----------------------------------------
 Fault = tuple[Literal["cut", "stall"], int]  # what to do after that many server->client bytes
 

@@ -4,12 +4,19 @@ Two ways, matching ``ImapSettings``: an external command that prints a token (th
 own helper, e.g. one wrapping ``gcloud``), or the refresh-token grant against
 ``oauth2_token_url``.  A provider is a plain ``Callable[[], str]`` so tests and other code can
 pass a lambda.  Error messages name the endpoint or the command, never a token or secret.
+
+A token endpoint's error answer is reduced to its HTTP status and its short RFC 6749 §5.2
+``error`` code (``invalid_grant``...).  Its ``error_description``, any other text, and the
+reason phrase are never shown, logged or stored (``mailbox_state.last_error``): some
+endpoints echo the request there, client secret and refresh token included.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import re
 import shlex
 import subprocess
 import time
@@ -29,6 +36,46 @@ TokenProvider = Callable[[], str]
 #: Renew this long before the announced expiry, so a login never races the deadline.
 EXPIRY_MARGIN_S = 60.0
 DEFAULT_TIMEOUT_S = 30.0
+
+#: What an RFC 6749 error code looks like; anything longer or freer is not shown.
+_ERROR_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,47}")
+#: What a person should do about the usual codes.
+_HINTS = {
+    "invalid_grant": "the refresh token is expired or revoked: authorise the account again",
+    "invalid_client": "the client id or secret is wrong",
+    "unauthorized_client": "this client may not use the refresh-token grant",
+}
+
+
+def token_error(status: int, body: bytes, secrets: tuple[str | None, ...] = ()) -> str:
+    """``HTTP 400, invalid_grant (hint)`` from a token endpoint's error answer.
+
+    Only the status and a code-shaped ``error`` field are kept; ``secrets`` are masked even
+    there, in case an endpoint puts one where the code belongs.
+    """
+    payload = _json_object(body)
+    code = payload.get("error") if payload else None
+    text = f"HTTP {status}"
+    if isinstance(code, str) and _ERROR_CODE.fullmatch(code):
+        text += f", {code}" + (f" ({_HINTS[code]})" if code in _HINTS else "")
+    return mask(text, secrets)
+
+
+def mask(text: str, secrets: tuple[str | None, ...]) -> str:
+    """``text`` with every secret in ``secrets`` replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def display_url(url: str) -> str:
+    """The endpoint as shown in messages: scheme, host and path; no user info or query."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 class CommandTokenProvider:
@@ -86,6 +133,8 @@ class RefreshTokenProvider:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = token_url
+        self._shown_url = display_url(token_url)
+        self._secrets = (client_secret, refresh_token)
         self._form = {
             "client_id": client_id,
             "refresh_token": refresh_token,
@@ -104,7 +153,8 @@ class RefreshTokenProvider:
         token, lifetime = self._request()
         self._token = token
         self._expires_at = self._clock() + max(0.0, lifetime - EXPIRY_MARGIN_S)
-        log.info("oauth2: access token refreshed at %s (valid %.0f s)", self._url, lifetime)
+        log.info("oauth2: access token refreshed at %s (valid %.0f s)", self._shown_url,
+                 lifetime)
         return token
 
     def invalidate(self) -> None:
@@ -120,6 +170,7 @@ class RefreshTokenProvider:
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
+        where = f"oauth2 token endpoint {self._shown_url}"
         try:
             with urllib.request.urlopen(request, timeout=self._timeout_s) as response:  # noqa: S310
                 payload = _json_object(response.read())
@@ -128,24 +179,32 @@ class RefreshTokenProvider:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ConnectionLost(
-                f"oauth2 token endpoint {self._url} unreachable: {reason}"
+                f"{where} unreachable: {mask(str(reason), self._secrets)}"
+            ) from None
+        except http.client.HTTPException as exc:  # e.g. a status line that is no status line
+            raise ConnectionLost(
+                f"{where} did not answer in HTTP ({type(exc).__name__})"
             ) from None
         if payload is None or not isinstance(payload.get("access_token"), str):
-            raise SourceError(f"oauth2 token endpoint {self._url} answered without an access_token")
+            raise SourceError(f"{where} answered without an access_token")
         lifetime = payload.get("expires_in", 3600)
         if not isinstance(lifetime, int | float):
             lifetime = 3600
         return payload["access_token"], float(lifetime)
 
     def _refused(self, exc: urllib.error.HTTPError) -> SourceError:
-        """An HTTP error as an exception naming the OAuth2 error code (RFC 6749 §5.2)."""
-        payload = _json_object(exc.read())
-        code = payload.get("error") if payload else None
-        detail = payload.get("error_description") if payload else None
-        what = f"{code}" + (f" ({detail})" if detail else "") if code else f"HTTP {exc.code}"
+        """An HTTP error as an exception naming the status and OAuth2 error code, only."""
+        try:
+            body = exc.read(65536)
+        except (OSError, http.client.HTTPException):
+            body = b""
+        finally:
+            exc.close()
+        what = token_error(exc.code, body, self._secrets)
         if exc.code in (400, 401, 403):
-            return AuthError(f"oauth2 token endpoint {self._url} refused the refresh token: {what}")
-        return ConnectionLost(f"oauth2 token endpoint {self._url} failed: {what}")
+            return AuthError(f"oauth2 token endpoint {self._shown_url} refused the refresh "
+                             f"token: {what}")
+        return ConnectionLost(f"oauth2 token endpoint {self._shown_url} failed: {what}")
 
 
 def token_provider_from_settings(settings: ImapSettings) -> TokenProvider | None:
