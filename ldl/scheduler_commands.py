@@ -191,11 +191,16 @@ def run_cmd(app: App) -> None:
               help="Oldest acceptable successful poll (default: 3 poll intervals, >= 30).")
 @with_app
 def health_cmd(app: App, max_age: float | None) -> None:
-    """Exit 0 when the last poll succeeded recently, 1 otherwise (for HEALTHCHECK)."""
+    """Exit 0 when the last poll of the [imap] mailbox succeeded recently, else 1.
+
+    For Docker's HEALTHCHECK.  A back-fill (`ldl ingest --from`) is not a mailbox and never
+    counts.
+    """
     app.require_schema()
     minutes = max_age if max_age is not None else max(30.0, 3 * app.settings.imap.poll_minutes)
     with app.sessions() as session:
-        result = check(session, datetime.now(UTC), timedelta(minutes=minutes))
+        result = check(session, app.settings.imap, datetime.now(UTC),
+                       timedelta(minutes=minutes))
     for line in result.lines:
         click.echo(line)
     sys.exit(0 if result.ok else 1)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.calendar import BLOC_TITLES, BLOCS, ObligationSpec
 from config.settings import Settings
+from scheduler.health import configured_state
 from scheduler.mailer import federation_of, queue_mail
 from scheduler.mime import Attachment as MimeAttachment
 from scheduler.render import (
@@ -108,6 +109,17 @@ def _triage_counts(session: Session, now: datetime,
     return open_now, open_then, oldest
 
 
+def _last_fetch(session: Session, settings: Settings) -> datetime | None:
+    """The configured mailbox's last successful poll; a back-fill is not the mailbox.
+
+    Without an [imap] mailbox (files only, the demo) any source's last read counts.
+    """
+    if settings.imap.host and settings.imap.user:
+        state = configured_state(session, settings.imap)
+        return state.last_success_at if state is not None else None
+    return session.scalar(select(func.max(MailboxState.last_success_at)))
+
+
 def build_context(session: Session, settings: Settings, specs: Sequence[ObligationSpec],
                   now: datetime) -> tuple[DigestContext, list[compliance.ComplianceRow]]:
     chosen = digest_obligations(specs, now)
@@ -125,7 +137,7 @@ def build_context(session: Session, settings: Settings, specs: Sequence[Obligati
             previous_on_time=previous[s.key].on_time if s.key in previous else None)
         for s in chosen)
     backlog, backlog_before, oldest = _triage_counts(session, now, week_ago)
-    last_fetch = session.scalar(select(func.max(MailboxState.last_success_at)))
+    last_fetch = _last_fetch(session, settings)
     context = DigestContext(
         generated_at=now, period_start=week_ago, obligations=obligations,
         arrived=_arrived(session, specs, week_ago, now), triage_backlog=backlog,

@@ -89,6 +89,15 @@ def default_client_factory(
 
 
 
+def mailbox_account(settings: ImapSettings) -> str:
+    """``user@host:port``: how the configured mailbox's row in ``mailbox_state`` is named.
+
+    ``ldl health`` and the digest find the configured mailbox by it, so that a one-off
+    ``ingest --from`` back-fill (a row of its own) never counts as the mailbox.
+    """
+    return f"{settings.user}@{settings.host}:{settings.effective_port}"
+
+
 class ImapSource:
     """One IMAP account + folder.  Not thread-safe (imapclient is not): one per thread."""
 
@@ -147,7 +156,7 @@ class ImapSource:
     # -- identity -------------------------------------------------------------------------
     @property
     def account(self) -> str:
-        return f"{self._user}@{self._host}:{self._port}"
+        return mailbox_account(self._settings)
 
     @property
     def folder(self) -> str:
