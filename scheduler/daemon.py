@@ -91,7 +91,8 @@ class Daemon:
     def job_outbox(self) -> None:
         def run() -> Any:
             result = flush_outbox(self.svc, self.clock())
-            return result if (result.sent or result.failed or result.retried) else None
+            return result if (result.sent or result.failed or result.retried
+                              or result.uncertain or result.interrupted) else None
         self._guard("outbox", run)
 
     def mail_loop(self) -> None:
