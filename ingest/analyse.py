@@ -53,7 +53,8 @@ class Failure:
 def analyse(raw: bytes, received_at: datetime, ctx: RuleContext) -> Analysis:
     doc = parse_message(raw, limits=ctx.limits)
     noise = detect_noise(doc, own_addresses=ctx.own_addresses,
-                         higher_bodies=ctx.higher_bodies)
+                         higher_bodies=ctx.higher_bodies,
+                         union_addresses=[a for u in ctx.directory for a in u.addresses])
     classification = classify(doc, ctx.specs, received_at, ZoneInfo(ctx.timezone))
     attribution = attribute(doc, ctx.directory, ctx.own_addresses)
     decision = decide(noise, classification, attribution,
