@@ -40,6 +40,7 @@ TYPE_PHRASES: tuple[str, ...] = tuple(sorted({
     "kho bac", "ban quan ly", "co quan", "van phong", "phong", "doi", "hop tac xa",
     "cong doan co so", "cong doan", "truong", "don vi", "cdcs",
 }, key=lambda p: (-len(p.split()), p)))
+TYPE_WORDS: frozenset[str] = frozenset(w for p in TYPE_PHRASES for w in p.split())
 # What kind of body a type phrase says: two kinds conflict unless one contains the other
 # ("school" contains "school:mn"; "company" is every kind of company).
 KINDS: dict[str, str] = {
@@ -62,7 +63,7 @@ TYPE_LOOKBACK = 7  # tokens before a mention where its type words are looked for
 TYPO_RATIO = 85  # two words this similar (0..100) are the same word misspelt
 MIN_TYPO_LENGTH = 4  # shorter words must match exactly ("mot" is not "moc")
 CONFLICT_FACTOR = 0.5
-TYPE_WEIGHT = 0.2  # how much agreeing (or missing) type words move a score
+TYPE_WEIGHT = 0.1  # how much agreeing (or missing) type words move a score
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ class Vocabulary:
     @lru_cache(maxsize=65536)  # noqa: B019 - one vocabulary per directory, kept for the run
     def canonical(self, token: str) -> str:
         """The directory word ``token`` is (a misspelling of), else ``token`` itself."""
-        if token in self.words or len(token) < MIN_TYPO_LENGTH or not self._choices:
+        if (token in self.words or token in TYPE_WORDS or len(token) < MIN_TYPO_LENGTH
+                or not self._choices):
             return token
         found = process.extractOne(token, self._choices, scorer=fuzz.ratio,
                                    score_cutoff=TYPO_RATIO)
@@ -165,15 +167,41 @@ def _runs(distinct: Sequence[str], tokens: Sequence[str]) -> Iterable[tuple[int,
                 yield i, j, n
 
 
-def _text_run(tokens: Sequence[str], start: int, length: int, vocab: Vocabulary) -> int:
+def type_mask(tokens: Sequence[str]) -> list[bool]:
+    """Which tokens belong to a type phrase ("uy ban nhan dan", "mam non" ...)."""
+    mask = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        for phrase in TYPE_PHRASES:
+            words = phrase.split()
+            if tuple(tokens[i:i + len(words)]) == tuple(words):
+                for k in range(i, i + len(words)):
+                    mask[k] = True
+                i += len(words)
+                break
+        else:
+            i += 1
+    return mask
+
+
+def _text_run(tokens: Sequence[str], mask: Sequence[bool], start: int, length: int,
+              vocab: Vocabulary) -> int:
     """Length of the run of distinctive directory words around a match (its context)."""
     lo, hi = start, start + length
     known = vocab.words
-    while lo > 0 and tokens[lo - 1] in known and not types_in([tokens[lo - 1]]):
+    while lo > 0 and tokens[lo - 1] in known and not mask[lo - 1]:
         lo -= 1
-    while hi < len(tokens) and tokens[hi] in known and not types_in([tokens[hi]]):
+    while hi < len(tokens) and tokens[hi] in known and not mask[hi]:
         hi += 1
     return hi - lo
+
+
+def _type_prefix(tokens: Sequence[str], mask: Sequence[bool], start: int) -> list[str]:
+    """The type words written right before a mention ("CĐ Trường MN" of "... Hoa Sữa")."""
+    lo = start
+    while lo > 0 and mask[lo - 1] and start - lo < TYPE_LOOKBACK:
+        lo -= 1
+    return list(tokens[lo:start])
 
 
 def kinds_of(types: Iterable[str]) -> set[str]:
@@ -216,10 +244,13 @@ def find_name(parts: NameParts, segs: Sequence[tuple[str, ...]],
     for seg, tokens in zip(segs, canon, strict=True):
         if d[0] not in tokens and not any(t in tokens for t in d):
             continue
+        mask = type_mask(tokens)
         for i, _j, n in _runs(d, tokens):
-            run = _text_run(tokens, i, n, vocab)
+            if all(mask[i:i + n]):
+                continue  # "ban" inside "uy ban" names nobody
+            run = _text_run(tokens, mask, i, n, vocab)
             f1 = 2.0 * n / (len(d) + max(run, n))
-            before = tokens[max(0, i - TYPE_LOOKBACK):i]
+            before = _type_prefix(tokens, mask, i)
             score = f1 * _type_factor(parts, before, vocab.shared(parts.distinct))
             if best is None or score > best.score:
                 best = Mention(score, " ".join(seg[max(0, i - 3):i + n]))
