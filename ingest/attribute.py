@@ -44,6 +44,10 @@ NAME_SOURCE_WEIGHTS: Mapping[str, float] = {
     "attachment": 0.85,
     "body": 0.85,
 }
+# Where a name says whose report it is (not who relays it): the report and its envelope.
+REPORT_NAME_SOURCES: frozenset[str] = frozenset({
+    "subject", "filename", "letterhead", "heading", "attachment",
+})
 MIN_NAME_SCORE = 0.8  # weighted score (0..1) for a name to count at all
 AMBIGUITY_MARGIN = 0.05  # a runner-up this close to the best makes the name ambiguous
 CANDIDATE_FLOOR = 0.6  # candidates listed for a human, even when below MIN_NAME_SCORE
@@ -394,4 +398,12 @@ def _relayed(doc: MessageDoc, original: list[UnionEntry], forwarder: list[UnionE
     if best is not None and not close and best.union in original:
         evidence.append(best.evidence())
         return Attribution(best.union.code, CONFIDENCE_FORWARDED, evidence, _candidates(hits))
+    # the forwarder signs its own mail; what counts is whose report it is: the original
+    # sender's union named in the report itself (subject, file name, letterhead, title)
+    named = [h for h in hits if h.union in original and h.source.kind in REPORT_NAME_SOURCES
+             and h.score >= MIN_NAME_SCORE]
+    if len(named) == 1 or (named and len({h.union.code for h in named}) == 1):
+        evidence.append(named[0].evidence())
+        return Attribution(named[0].union.code, CONFIDENCE_FORWARDED, evidence,
+                           _candidates(hits))
     return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")

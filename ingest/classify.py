@@ -36,6 +36,7 @@ from ingest.textnorm import (
     loose_pattern,
     nonempty_lines,
     own_text,
+    reply_text,
     split_compound,
     split_subject,
     strip_subject_prefixes,
@@ -293,7 +294,9 @@ def build_sources(doc: MessageDoc) -> list[Source]:
             sources.append(Source("heading", label, _normal(att.heading)))
         if att.text:
             sources.append(Source("attachment", label, _normal(att.text[:ATTACHMENT_HEAD_CHARS])))
-    sources.append(Source("body", "body", _normal(own_text(doc.body_text)[:BODY_CHARS])))
+    replying = "reply" in kinds and "forward" not in kinds
+    body = reply_text(doc.body_text) if replying else own_text(doc.body_text)
+    sources.append(Source("body", "body", _normal(body[:BODY_CHARS])))
     return [s for s in sources if s.text]
 
 

@@ -250,6 +250,8 @@ def find_name(parts: NameParts, segs: Sequence[tuple[str, ...]],
                 continue  # "ban" inside "uy ban" names nobody
             run = _text_run(tokens, mask, i, n, vocab)
             f1 = 2.0 * n / (len(d) + max(run, n))
+            if n < len(d):
+                f1 *= n / len(d)  # part of a name ("Đồng" of "Sài Đồng") is little evidence
             before = _type_prefix(tokens, mask, i)
             score = f1 * _type_factor(parts, before, vocab.shared(parts.distinct))
             if best is None or score > best.score:
