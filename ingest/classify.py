@@ -22,7 +22,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar, ObligationSpec
 from ingest.document import (
     AttachmentDoc,
     Classification,
@@ -310,8 +310,8 @@ def _keyword_cue(topic: str, keyword: str) -> Cue | None:
     return Cue(topic, rf"\b{re.escape(phrase)}\b", 1.0, group=group)
 
 
-def _cues_for(specs: Sequence[ObligationSpec]) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
-    pairs = {(t, kw) for s in specs if (t := spec_topic(s)) for kw in s.keywords}
+def _cues_for(calendar: Calendar) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
+    pairs = {(t, kw) for s in calendar.exemplars() if (t := spec_topic(s)) for kw in s.keywords}
     return _compiled_cues(frozenset(pairs))
 
 
@@ -393,13 +393,14 @@ def written_years(sources: Sequence[Source], today: date) -> tuple[list[int], So
     return [], None
 
 
-def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def infer_report_year(period: str, calendar: Calendar, today: date) -> int | None:
     """The year of the report period whose deadline is nearest ``today``.
 
     Only periods of a year that has begun are candidates: a Q1 report received in December is
     a (late) report for this year, an annual report received in January is for last year.
     """
-    deadlines = [s.late_from_local for s in specs if s.kind == "report" and s.period == period]
+    deadlines = [s.late_from_local for s in calendar.exemplars()
+                 if s.kind == "report" and s.period == period]
     if not deadlines:
         return None
     month, day = deadlines[0].month, deadlines[0].day
@@ -407,8 +408,9 @@ def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date)
     return min(candidates, key=lambda y: abs((date(y, month, day) - today).days))
 
 
-def _specs_for(topic: str, specs: Sequence[ObligationSpec]) -> list[ObligationSpec]:
-    return [s for s in specs if spec_topic(s) == topic]
+def _specs_for(topic: str, calendar: Calendar, years: Iterable[int]) -> list[ObligationSpec]:
+    """The obligations of ``years`` about ``topic`` (the calendar holds every year)."""
+    return [s for s in calendar.specs_for_years(years) if spec_topic(s) == topic]
 
 
 @dataclass
@@ -420,14 +422,14 @@ class YearChoice:
 
 def choose_year(
     topic: str, hits: Sequence[Hit], sources: Sequence[Source],
-    specs: Sequence[ObligationSpec], today: date,
+    calendar: Calendar, today: date,
 ) -> YearChoice:
     """Written next to the topic, else written anywhere (most trusted source), else inferred."""
     adjacent = adjacent_year(hits, topic, today)
     if adjacent:
         year, hit = adjacent
         return YearChoice(year, "adjacent", Evidence("year", hit.source.label, str(year), 1.0))
-    inferred = _inferred_year(topic, specs, today)
+    inferred = _inferred_year(topic, calendar, today)
     years, source = written_years(sources, today)
     if years and source is not None:
         year = inferred if inferred in years else years[0]
@@ -438,11 +440,12 @@ def choose_year(
     return YearChoice(inferred, "inferred", Evidence("year", "received", detail, 0.5))
 
 
-def _inferred_year(topic: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def _inferred_year(topic: str, calendar: Calendar, today: date) -> int | None:
     if topic != DVK_TOPIC:
-        return infer_report_year(topic, specs, today)
+        return infer_report_year(topic, calendar, today)
     nearest = sorted(
-        _specs_for(DVK_TOPIC, specs), key=lambda s: abs((s.late_from_local - today).days)
+        _specs_for(DVK_TOPIC, calendar, calendar.years_around(today)),
+        key=lambda s: abs((s.late_from_local - today).days),
     )
     if nearest and abs((nearest[0].late_from_local - today).days) <= DVK_INFERENCE_DAYS:
         return nearest[0].year
@@ -606,10 +609,11 @@ def _period_candidates(scores: Mapping[str, float]) -> tuple[list[str], bool]:
 
 def _match_topic(
     topic: str, base: float, hits: Sequence[Hit], sources: Sequence[Source],
-    specs: Sequence[ObligationSpec], today: date, decision: _Decision,
+    calendar: Calendar, today: date, decision: _Decision,
 ) -> None:
-    choice = choose_year(topic, hits, sources, specs, today)
-    spec = next((s for s in _specs_for(topic, specs) if s.year == choice.year), None)
+    choice = choose_year(topic, hits, sources, calendar, today)
+    years = [choice.year] if choice.year is not None else []
+    spec = next((s for s in _specs_for(topic, calendar, years) if s.year == choice.year), None)
     if spec is None:
         year = choice.year if choice.year is not None else "?"
         decision.reasons.append(f"no obligation for {topic} {year} in the calendar")
@@ -622,7 +626,7 @@ def _match_topic(
 
 
 def _decide(
-    hits: Sequence[Hit], sources: Sequence[Source], specs: Sequence[ObligationSpec],
+    hits: Sequence[Hit], sources: Sequence[Source], calendar: Calendar,
     today: date,
 ) -> _Decision:
     scores = topic_scores([h for h in hits if h.cue.group in ("period", "dvk")])
@@ -633,12 +637,12 @@ def _decide(
         base = noisy_or([scores[period], report_support])
         if ambiguous:
             base *= AMBIGUOUS_FACTOR
-        _match_topic(period, base, hits, sources, specs, today, decision)
+        _match_topic(period, base, hits, sources, calendar, today, decision)
     if ambiguous:
         decision.reasons.append("ambiguous period: " + ", ".join(periods))
     if scores.get(DVK_TOPIC, 0.0) >= MIN_TOPIC_SCORE:
         base = noisy_or([scores[DVK_TOPIC], SUPPORT_WEIGHT * _support(hits, "register")])
-        _match_topic(DVK_TOPIC, base, hits, sources, specs, today, decision)
+        _match_topic(DVK_TOPIC, base, hits, sources, calendar, today, decision)
     if not periods and scores.get(DVK_TOPIC, 0.0) < MIN_TOPIC_SCORE:
         decision.reasons.append("no report period or registration recognised")
     return decision
@@ -646,7 +650,7 @@ def _decide(
 
 def classify(
     doc: MessageDoc,
-    obligations: Sequence[ObligationSpec],
+    obligations: Calendar,
     received_at: datetime,
     tz: ZoneInfo = LOCAL_TZ,
 ) -> Classification:
@@ -662,7 +666,8 @@ def classify(
     decision = _decide(hits, sources, obligations, today)
     cue_res = [r for c, r in cues if c.group in ("period", "dvk", "report")]
     submitted = submission_evidence(doc, cue_res)
-    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations)}
+    years = {s.year for m in decision.matches if (s := obligations.spec(m.key)) is not None}
+    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations, years)}
     has_dvk = any(m.key in dvk_keys for m in decision.matches)
     title = model_title(doc) if has_dvk else None
     if not submitted and title:
