@@ -22,7 +22,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar, ObligationSpec
 from ingest.document import (
     AttachmentDoc,
     Classification,
@@ -341,8 +341,8 @@ def _keyword_cue(topic: str, keyword: str) -> Cue | None:
     return Cue(topic, rf"\b{re.escape(phrase)}\b", 1.0, group=group)
 
 
-def _cues_for(specs: Sequence[ObligationSpec]) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
-    pairs = {(t, kw) for s in specs if (t := spec_topic(s)) for kw in s.keywords}
+def _cues_for(calendar: Calendar) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
+    pairs = {(t, kw) for s in calendar.exemplars() if (t := spec_topic(s)) for kw in s.keywords}
     return _compiled_cues(frozenset(pairs))
 
 
@@ -424,13 +424,14 @@ def written_years(sources: Sequence[Source], today: date) -> tuple[list[int], So
     return [], None
 
 
-def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def infer_report_year(period: str, calendar: Calendar, today: date) -> int | None:
     """The year of the report period whose deadline is nearest ``today``.
 
     Only periods of a year that has begun are candidates: a Q1 report received in December is
     a (late) report for this year, an annual report received in January is for last year.
     """
-    deadlines = [s.late_from_local for s in specs if s.kind == "report" and s.period == period]
+    deadlines = [s.late_from_local for s in calendar.exemplars()
+                 if s.kind == "report" and s.period == period]
     if not deadlines:
         return None
     month, day = deadlines[0].month, deadlines[0].day
@@ -438,8 +439,9 @@ def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date)
     return min(candidates, key=lambda y: abs((date(y, month, day) - today).days))
 
 
-def _specs_for(topic: str, specs: Sequence[ObligationSpec]) -> list[ObligationSpec]:
-    return [s for s in specs if spec_topic(s) == topic]
+def _specs_for(topic: str, calendar: Calendar, years: Iterable[int]) -> list[ObligationSpec]:
+    """The obligations of ``years`` about ``topic`` (the calendar holds every year)."""
+    return [s for s in calendar.specs_for_years(years) if spec_topic(s) == topic]
 
 
 @dataclass
@@ -451,14 +453,14 @@ class YearChoice:
 
 def choose_year(
     topic: str, hits: Sequence[Hit], sources: Sequence[Source],
-    specs: Sequence[ObligationSpec], today: date,
+    calendar: Calendar, today: date,
 ) -> YearChoice:
     """Written next to the topic, else written anywhere (most trusted source), else inferred."""
     adjacent = adjacent_year(hits, topic, today)
     if adjacent:
         year, hit = adjacent
         return YearChoice(year, "adjacent", Evidence("year", hit.source.label, str(year), 1.0))
-    inferred = _inferred_year(topic, specs, today)
+    inferred = _inferred_year(topic, calendar, today)
     years, source = written_years(sources, today)
     if years and source is not None:
         year = inferred if inferred in years else years[0]
@@ -469,11 +471,12 @@ def choose_year(
     return YearChoice(inferred, "inferred", Evidence("year", "received", detail, 0.5))
 
 
-def _inferred_year(topic: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def _inferred_year(topic: str, calendar: Calendar, today: date) -> int | None:
     if topic != DVK_TOPIC:
-        return infer_report_year(topic, specs, today)
+        return infer_report_year(topic, calendar, today)
     nearest = sorted(
-        _specs_for(DVK_TOPIC, specs), key=lambda s: abs((s.late_from_local - today).days)
+        _specs_for(DVK_TOPIC, calendar, calendar.years_around(today)),
+        key=lambda s: abs((s.late_from_local - today).days),
     )
     if nearest and abs((nearest[0].late_from_local - today).days) <= DVK_INFERENCE_DAYS:
         return nearest[0].year
@@ -681,9 +684,10 @@ class _Candidate:
 
 
 def _candidate(topic: str, score: float, hits: Sequence[Hit], sources: Sequence[Source],
-               specs: Sequence[ObligationSpec], today: date) -> _Candidate:
-    choice = choose_year(topic, hits, sources, specs, today)
-    spec = next((s for s in _specs_for(topic, specs) if s.year == choice.year), None)
+               calendar: Calendar, today: date) -> _Candidate:
+    choice = choose_year(topic, hits, sources, calendar, today)
+    years = [choice.year] if choice.year is not None else []
+    spec = next((s for s in _specs_for(topic, calendar, years) if s.year == choice.year), None)
     plausible = timing_plausibility(spec, today) if spec is not None else TIMING_FLOOR
     return _Candidate(topic, score, spec, choice, plausible)
 
@@ -707,7 +711,7 @@ def _match(c: _Candidate, hits: Sequence[Hit], factor: float) -> ObligationMatch
 
 
 def _decide(
-    hits: Sequence[Hit], sources: Sequence[Source], specs: Sequence[ObligationSpec],
+    hits: Sequence[Hit], sources: Sequence[Source], calendar: Calendar,
     today: date,
 ) -> _Decision:
     """One submission per message, unless separate documents carry separate obligations."""
@@ -719,7 +723,7 @@ def _decide(
         decision.reasons.append("no report period or registration recognised")
         return decision
     candidates = sorted(
-        (_candidate(t, scores[t], hits, sources, specs, today) for t in topics),
+        (_candidate(t, scores[t], hits, sources, calendar, today) for t in topics),
         key=lambda c: (-c.rank, c.topic),
     )
     for c in candidates:
@@ -753,7 +757,7 @@ def _decide(
 
 def classify(
     doc: MessageDoc,
-    obligations: Sequence[ObligationSpec],
+    obligations: Calendar,
     received_at: datetime,
     tz: ZoneInfo = LOCAL_TZ,
 ) -> Classification:
@@ -769,7 +773,8 @@ def classify(
     decision = _decide(hits, sources, obligations, today)
     cue_res = [r for c, r in cues if c.group in ("period", "dvk", "report")]
     submitted = submission_evidence(doc, cue_res)
-    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations)}
+    years = {s.year for m in decision.matches if (s := obligations.spec(m.key)) is not None}
+    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations, years)}
     has_dvk = any(m.key in dvk_keys for m in decision.matches)
     title = model_title(doc) if has_dvk else None
     if not submitted and title:
