@@ -39,6 +39,7 @@ NAME_SOURCE_WEIGHTS: Mapping[str, float] = {
     "from-name": 1.0,
     "filename": 0.95,
     "letterhead": 0.95,
+    "letterhead-above": 0.7,
     "heading": 0.95,
     "signature": 0.9,
     "attachment": 0.85,
@@ -48,6 +49,10 @@ NAME_SOURCE_WEIGHTS: Mapping[str, float] = {
 REPORT_NAME_SOURCES: frozenset[str] = frozenset({
     "subject", "filename", "letterhead", "heading", "attachment",
 })
+# Where a report states whose it is, strongly enough to outweigh the sending address.
+ISSUER_SOURCES: frozenset[str] = frozenset({"letterhead", "subject", "filename"})
+ISSUER_SCORE = 0.9
+REFERENCE_LINE_RE = re.compile(r"^\s*(?:s[ốo]|no)\s*[:.]", re.IGNORECASE)
 MIN_NAME_SCORE = 0.8  # weighted score (0..1) for a name to count at all
 AMBIGUITY_MARGIN = 0.05  # a runner-up this close to the best makes the name ambiguous
 CANDIDATE_FLOOR = 0.6  # candidates listed for a human, even when below MIN_NAME_SCORE
@@ -214,7 +219,12 @@ def name_sources(doc: MessageDoc) -> list[NameSource]:
         label = f"attachment:{att.filename}"
         sources.append(_name_source("filename", label,
                                     PurePath(att.filename).stem.replace("_", " ")))
-        sources.append(_name_source("letterhead", label, "\n".join(letterhead_lines(att.text))))
+        lines = [ln for ln in letterhead_lines(att.text) if not REFERENCE_LINE_RE.match(ln)]
+        if lines:
+            # the issuer is the letterhead's last line; above it stands the body it belongs
+            # to (the district's education office, a parent company)
+            sources.append(_name_source("letterhead", label, lines[-1]))
+            sources.append(_name_source("letterhead-above", label, "\n".join(lines[:-1])))
         sources.append(_name_source("heading", label, att.heading))
         text = att.text[:ATTACHMENT_HEAD_CHARS] + "\n" + att.text[-ATTACHMENT_TAIL_CHARS:]
         sources.append(_name_source("attachment", label, text))
@@ -379,8 +389,45 @@ def attribute(
                     doc, index[original], original, "forwarded", verdict, sender in federation
                 )
     if own:
+        other = _report_of_another(doc, directory, own)
+        if other is not None:
+            return _relayed_by_sender(doc, other, own, verdict)
         return _by_address(doc, own, sender, "sender", verdict, False)
     return _by_name(doc, directory, verdict)
+
+
+def _report_of_another(doc: MessageDoc, directory: Sequence[UnionEntry],
+                       own: list[UnionEntry]) -> NameHit | None:
+    """The union a report itself names as its issuer, when that is not the sender's union.
+
+    A ward office forwarding its kindergarten's report, a parent company sending its
+    subsidiary's, a school's old mailbox carrying the new school's report: the letterhead,
+    subject or file name names another union, and never the sender's own.
+    """
+    hits = [h for h in rank_names(doc, directory) if h.source.kind in ISSUER_SOURCES]
+    if not hits or hits[0].union in own or hits[0].score < ISSUER_SCORE:
+        return None
+    own_codes = {u.code for u in own}
+    if any(h.union.code in own_codes and h.score >= MIN_NAME_SCORE for h in hits):
+        return None
+    if len(hits) > 1 and hits[1].score >= hits[0].score - AMBIGUITY_MARGIN:
+        return None
+    return hits[0]
+
+
+def _relayed_by_sender(doc: MessageDoc, issuer: NameHit, own: list[UnionEntry],
+                       verdict: AuthVerdict) -> Attribution:
+    """Credit the issuer when its letterhead says so or the mail is a forward; else ask."""
+    evidence = [Evidence("relayed", "address",
+                         f"{'/'.join(u.code for u in own)} sends a report of "
+                         f"{issuer.union.code}", 0.0), issuer.evidence()]
+    evidence += _auth_evidence(verdict)
+    candidates = [(issuer.union.code, round(issuer.score, 3))] + [(u.code, 1.0) for u in own]
+    if verdict.failed:
+        return Attribution(None, 0.0, evidence, candidates, reason="auth-failed")
+    if issuer.source.kind == "letterhead" or is_forwarded(doc):
+        return Attribution(issuer.union.code, CONFIDENCE_FORWARDED, evidence, candidates)
+    return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")
 
 
 def _relayed(doc: MessageDoc, original: list[UnionEntry], forwarder: list[UnionEntry],

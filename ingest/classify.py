@@ -138,6 +138,12 @@ SUPPORT_CUES: tuple[Cue, ...] = (
     Cue("register", r"\bdang ky\b", group="register"),
 )
 
+# Reports that are not the plan's: finance, budgets, other programmes.  Where a source names
+# one, its weak cues ("năm 2021") do not make it the annual report.
+OTHER_REPORT_RE = re.compile(
+    r"\b(?:quyet toan|tai chinh|thu chi|kinh phi|ngan sach|thue|bao hiem|tai san)\b"
+)
+
 # Resends: "bổ sung", "gửi lại", "nộp lại", "bản sửa" ...
 RESEND_CUES: tuple[str, ...] = (
     r"\bbo sung\b", r"\bgui lai\b", r"\bnop lai\b", r"\bgui bo sung\b", r"\bban sua\b",
@@ -354,7 +360,9 @@ def _compiled_cues(pairs: frozenset[tuple[str, str]]) -> tuple[tuple[Cue, re.Pat
 
 
 def scan(sources: Iterable[Source], cues: Sequence[tuple[Cue, re.Pattern[str]]]) -> list[Hit]:
-    """Every cue found in every source; weak (fallback) cues only where nothing better is."""
+    """Every cue found in every source; weak (fallback) cues only where nothing better is,
+    and never where the source speaks of another kind of report (a financial statement of
+    "năm 2021" is not the plan's annual report)."""
     hits: list[Hit] = []
     for source in sources:
         found = [
@@ -363,7 +371,8 @@ def scan(sources: Iterable[Source], cues: Sequence[tuple[Cue, re.Pattern[str]]])
             for m in regex.finditer(source.text)
         ]
         strong = any(not h.cue.fallback and h.cue.group in TOPIC_GROUPS for h in found)
-        hits += [h for h in found if not (h.cue.fallback and strong)]
+        other = OTHER_REPORT_RE.search(source.text) is not None
+        hits += [h for h in found if not (h.cue.fallback and (strong or other))]
     return hits
 
 
@@ -455,7 +464,16 @@ def choose_year(
     topic: str, hits: Sequence[Hit], sources: Sequence[Source],
     calendar: Calendar, today: date,
 ) -> YearChoice:
-    """Written next to the topic, else written anywhere (most trusted source), else inferred."""
+    """Written next to the topic, else written anywhere (most trusted source), else inferred.
+
+    Only sources as trusted as the best one naming the topic are asked: a report titled
+    "Báo cáo tổng kết năm" whose body compares with "năm 2020" is this year's report.
+    """
+    tiers = [h.source.tier for h in hits if h.cue.topic == topic]
+    if tiers:
+        top = min(tiers)
+        hits = [h for h in hits if h.source.tier <= top]
+        sources = [s for s in sources if s.tier <= top]
     adjacent = adjacent_year(hits, topic, today)
     if adjacent:
         year, hit = adjacent

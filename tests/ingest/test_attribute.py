@@ -65,9 +65,25 @@ def test_sender_address_in_directory(address: str, code: str) -> None:
     assert any(e.rule == "sender-address" for e in result.evidence)
 
 
-def test_address_beats_a_name_in_the_subject() -> None:
+def test_address_and_a_subject_naming_another_union_ask_a_person() -> None:
+    """The address says TH Ngọc Lâm, the subject THCS Ngọc Lâm: a relayed report or a slip."""
     result = run(msg("BC quý 1 THCS Ngọc Lâm", from_addr="thngoclam@gmail.com", auth=PASS))
+    assert result.union_code is None and result.reason == "ambiguous"
+    assert {c for c, _ in result.candidates} == {"TH-NL", "THCS-NL"}
+
+
+def test_address_and_a_subject_naming_the_same_union() -> None:
+    result = run(msg("BC quý 1 TH Ngọc Lâm", from_addr="thngoclam@gmail.com", auth=PASS))
     assert result.union_code == "TH-NL"
+
+
+def test_a_forward_of_another_unions_report_credits_the_report_s_union() -> None:
+    body = ("Chuyển giúp trường MN Ngọc Lâm ạ.\n\n---------- Forwarded message ---------\n"
+            "From: Hiệu trưởng <hieutruong.mn@gmail.com>\nSubject: BC quý 1\n")
+    result = run(msg("Fwd: BC quý 1 - CĐ Trường MN Ngọc Lâm", from_addr="thngoclam@gmail.com",
+                     body=body, auth=PASS))
+    assert result.union_code == "MN-NL"
+    assert any(e.rule == "relayed" for e in result.evidence)
 
 
 def test_address_without_authentication_results_is_slightly_less_sure() -> None:
