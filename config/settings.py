@@ -122,8 +122,18 @@ class TemplatesSettings(_Section):
 
 
 class CalendarSettings(_Section):
-    file: Path | None = None  # default: the packaged 2021 preset
-    years: list[int] | None = None  # default: the file's own `years`
+    file: Path | None = None  # default: the packaged preset (2021 plan, recurring reports)
+    # recurring obligations exist for every year from this one on; default: the file's own
+    first_year: int | None = None
+    # deprecated: read as first_year = min(years) (recurring obligations have no last year)
+    years: list[int] | None = None
+
+    @property
+    def effective_first_year(self) -> int | None:
+        """``first_year``, else ``min(years)`` of the deprecated setting, else the file's."""
+        if self.first_year is not None:
+            return self.first_year
+        return min(self.years) if self.years else None
 
 
 class RemindersSettings(_Section):

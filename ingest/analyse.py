@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar
 from ingest.attribute import attribute
 from ingest.classify import classify
 from ingest.decide import Decision, decide
@@ -26,7 +26,7 @@ from ingest.parse import parse_message
 class RuleContext:
     """What the rules need besides the message: data only, so it travels to workers."""
 
-    specs: tuple[ObligationSpec, ...]
+    calendar: Calendar  # rules for any year; small, immutable, picklable
     directory: tuple[UnionEntry, ...]
     own_addresses: tuple[str, ...]
     higher_bodies: tuple[str, ...]
@@ -53,8 +53,9 @@ class Failure:
 def analyse(raw: bytes, received_at: datetime, ctx: RuleContext) -> Analysis:
     doc = parse_message(raw, limits=ctx.limits)
     noise = detect_noise(doc, own_addresses=ctx.own_addresses,
-                         higher_bodies=ctx.higher_bodies)
-    classification = classify(doc, ctx.specs, received_at, ZoneInfo(ctx.timezone))
+                         higher_bodies=ctx.higher_bodies,
+                         union_addresses=[a for u in ctx.directory for a in u.addresses])
+    classification = classify(doc, ctx.calendar, received_at, ZoneInfo(ctx.timezone))
     attribution = attribute(doc, ctx.directory, ctx.own_addresses)
     decision = decide(noise, classification, attribution,
                       has_files=any(a.payload for a in doc.attachments),

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
-from rapidfuzz import fuzz, process
-
 from ingest.document import Attribution, Evidence, MessageDoc, UnionEntry
-from ingest.textnorm import fold, name_key, nonempty_lines, own_text, split_subject
+from ingest.names import Vocabulary, canonical_segments, find_name, name_parts, segments
+from ingest.textnorm import fold, nonempty_lines, own_text, split_subject
+from ingest.title import letterhead_lines
 
 # Confidence of an address match, by how well the address is vouched for.
 CONFIDENCE_VERIFIED = 1.0  # DMARC or DKIM pass
@@ -38,25 +38,29 @@ NAME_SOURCE_WEIGHTS: Mapping[str, float] = {
     "subject": 1.0,
     "from-name": 1.0,
     "filename": 0.95,
+    "letterhead": 0.95,
+    "letterhead-above": 0.7,
     "heading": 0.95,
     "signature": 0.9,
     "attachment": 0.85,
     "body": 0.85,
 }
+# Where a name says whose report it is (not who relays it): the report and its envelope.
+REPORT_NAME_SOURCES: frozenset[str] = frozenset({
+    "subject", "filename", "letterhead", "heading", "attachment",
+})
+# Where a report states whose it is, strongly enough to outweigh the sending address.
+ISSUER_SOURCES: frozenset[str] = frozenset({"letterhead", "subject", "filename"})
+ISSUER_SCORE = 0.9
+REFERENCE_LINE_RE = re.compile(r"^\s*(?:s[ốo]|no)\s*[:.]", re.IGNORECASE)
 MIN_NAME_SCORE = 0.8  # weighted score (0..1) for a name to count at all
 AMBIGUITY_MARGIN = 0.05  # a runner-up this close to the best makes the name ambiguous
 CANDIDATE_FLOOR = 0.6  # candidates listed for a human, even when below MIN_NAME_SCORE
 MAX_CANDIDATES = 5
-MIN_TOKEN_OVERLAP = 0.5  # share of a name's words present in a text before fuzzy scoring
-TOKEN_MATCH_RATIO = 80  # two words this similar (0..100) are the same word misspelt
 SIGNATURE_LINES = 8
 BODY_LINES = 60
 ATTACHMENT_HEAD_CHARS, ATTACHMENT_TAIL_CHARS = 1500, 600
 
-# School levels: a name with a level only matches text that names the same level.
-SCHOOL_LEVELS: tuple[str, ...] = (
-    "mam non", "mau giao", "tieu hoc", "trung hoc co so", "trung hoc pho thong",
-)
 
 # Lines that open a forwarded (or Outlook-quoted) message, folded.
 FORWARD_MARKERS: tuple[str, ...] = (
@@ -182,23 +186,28 @@ def forwarded_senders(doc: MessageDoc) -> list[str]:
 
 @dataclass(frozen=True)
 class NameSource:
-    """A place of the message where a union may be named, in name_key form."""
+    """A place of the message where a union may be named, cut into name segments."""
 
     kind: str
     label: str
-    tokens: tuple[str, ...]
+    segments: tuple[tuple[str, ...], ...]
 
     @property
     def weight(self) -> float:
         return NAME_SOURCE_WEIGHTS[self.kind]
 
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(t for seg in self.segments for t in seg)
+
 
 def _name_source(kind: str, label: str, text: str) -> NameSource:
-    return NameSource(kind, label, tuple(name_key(text).split()))
+    return NameSource(kind, label, tuple(segments(text)))
 
 
 def name_sources(doc: MessageDoc) -> list[NameSource]:
-    """Subject, display name, file names, headings, attachment text, signature and body."""
+    """Subject, display name, file names, letterheads, headings, attachment text, signature
+    and body."""
     own = nonempty_lines(own_text(doc.body_text))
     sources = [
         _name_source("subject", "subject", split_subject(doc.subject)[1]),
@@ -208,88 +217,18 @@ def name_sources(doc: MessageDoc) -> list[NameSource]:
     ]
     for att in doc.attachments:
         label = f"attachment:{att.filename}"
-        sources.append(_name_source("filename", label, PurePath(att.filename).stem))
+        sources.append(_name_source("filename", label,
+                                    PurePath(att.filename).stem.replace("_", " ")))
+        lines = [ln for ln in letterhead_lines(att.text) if not REFERENCE_LINE_RE.match(ln)]
+        if lines:
+            # the issuer is the letterhead's last line; above it stands the body it belongs
+            # to (the district's education office, a parent company)
+            sources.append(_name_source("letterhead", label, lines[-1]))
+            sources.append(_name_source("letterhead-above", label, "\n".join(lines[:-1])))
         sources.append(_name_source("heading", label, att.heading))
         text = att.text[:ATTACHMENT_HEAD_CHARS] + "\n" + att.text[-ATTACHMENT_TAIL_CHARS:]
         sources.append(_name_source("attachment", label, text))
-    return [s for s in sources if s.tokens]
-
-
-def school_levels(key: str) -> set[str]:
-    """The school levels named in a key ("tieu hoc", "mam non" ...)."""
-    padded = f" {key} "
-    return {level for level in SCHOOL_LEVELS if f" {level} " in padded}
-
-
-def token_f1(key_tokens: Sequence[str], window_tokens: Sequence[str]) -> float:
-    """How well two word lists match, 0..100: an F1 over words, each compared fuzzily.
-
-    A word of the key counts when some unused word of the window is at least
-    ``TOKEN_MATCH_RATIO`` similar (typos), weighted by that similarity.  Missing words cost
-    the same whatever their spelling, so "Tiểu học Ngọc Lâm" fits "Tiểu học Ngọc Lâm Đô thị"
-    exactly as well as "Tiểu học Ngọc Lâm Nước sạch": neither is preferred by accident.
-    """
-    unused = list(window_tokens)
-    matched = 0.0
-    for word in key_tokens:
-        if not unused:
-            break
-        found = process.extractOne(word, unused, scorer=fuzz.ratio,
-                                   score_cutoff=TOKEN_MATCH_RATIO)
-        if found is not None:
-            matched += found[1] / 100.0
-            del unused[found[2]]
-    return 200.0 * matched / (len(key_tokens) + len(window_tokens))
-
-
-def _window_sizes(n: int, available: int) -> list[int]:
-    low = max(2, n - 2) if n > 2 else n
-    return [s for s in range(low, n + 2) if 1 <= s <= available]
-
-
-def window_score(key: str, tokens: Sequence[str]) -> tuple[float, str]:
-    """Best :func:`token_f1` (0..100) of ``key`` against runs of about as many words.
-
-    Runs a word or two shorter, or one longer, absorb missing or extra words ("Cty CP XD ABC"
-    for "Công ty cổ phần Xây dựng ABC").  Only runs sharing at least half of the key's words
-    exactly are scored (speed).  When the key names a school level, only runs naming that same
-    level count: "Tiểu học Ngọc Lâm" is never found in "Mầm non Ngọc Lâm" or a bare
-    "Ngọc Lâm", however close the strings are.
-    """
-    words = key.split()
-    if not words or not tokens:
-        return 0.0, ""
-    levels = school_levels(key)
-    wanted = set(words)
-    anchors = [i for i, t in enumerate(tokens) if t in wanted]
-    seen: set[tuple[str, ...]] = set()
-    best = (0.0, "")
-    for size in _window_sizes(len(words), len(tokens)):
-        starts = {s for a in anchors for s in range(max(0, a - size + 1), a + 1)}
-        for i in sorted(s for s in starts if s + size <= len(tokens)):
-            run = tuple(tokens[i:i + size])
-            if run in seen or len(wanted.intersection(run)) < MIN_TOKEN_OVERLAP * len(words):
-                continue
-            seen.add(run)
-            window = " ".join(run)
-            if levels and not levels & school_levels(window):
-                continue
-            score = token_f1(words, run)
-            if score > best[0]:
-                best = (score, window)
-    return best
-
-
-@lru_cache(maxsize=4096)
-def _keys(union: UnionEntry) -> tuple[str, ...]:
-    """The name and aliases of a union in name_key form (cached: the directory is reused)."""
-    keys = [name_key(union.name)] + [name_key(a) for a in union.aliases]
-    return tuple(k for i, k in enumerate(keys) if k and k not in keys[:i])
-
-
-def _overlaps(key: str, tokens: set[str]) -> bool:
-    words = key.split()
-    return sum(w in tokens for w in words) >= MIN_TOKEN_OVERLAP * len(words)
+    return [s for s in sources if s.segments]
 
 
 @dataclass(frozen=True)
@@ -305,26 +244,37 @@ class NameHit:
         return Evidence("name", self.source.label, detail, round(self.score, 3))
 
 
-def best_name_hit(union: UnionEntry, sources: Sequence[NameSource]) -> NameHit | None:
+def best_name_hit(union: UnionEntry, sources: Sequence[NameSource],
+                  canon: Sequence[Sequence[tuple[str, ...]]], vocab: Vocabulary,
+                  ) -> NameHit | None:
     """The strongest place where ``union`` (by name or alias) is named."""
     best: NameHit | None = None
-    for source in sources:
-        token_set = set(source.tokens)
-        for key in _keys(union):
-            if not _overlaps(key, token_set):
+    for source, canonical in zip(sources, canon, strict=True):
+        for name in (union.name, *union.aliases):
+            parts = name_parts(name)
+            if not parts.distinct:
                 continue
-            ratio, window = window_score(key, source.tokens)
-            score = ratio / 100.0 * source.weight
+            mention = find_name(parts, source.segments, canonical, vocab)
+            if mention is None:
+                continue
+            score = mention.score * source.weight
             if best is None or score > best.score:
-                best = NameHit(union, score, source, window, ratio)
+                best = NameHit(union, score, source, mention.window, mention.score * 100)
     return best
 
 
 def rank_names(doc: MessageDoc, directory: Sequence[UnionEntry]) -> list[NameHit]:
     """Every union named somewhere in the message, best first."""
     sources = name_sources(doc)
-    hits = [h for u in directory if (h := best_name_hit(u, sources)) is not None]
+    vocab = _vocabulary(tuple(n for u in directory for n in (u.name, *u.aliases)))
+    canon = [canonical_segments(s.segments, vocab) for s in sources]
+    hits = [h for u in directory if (h := best_name_hit(u, sources, canon, vocab)) is not None]
     return sorted(hits, key=lambda h: (-h.score, h.union.code))
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(names: tuple[str, ...]) -> Vocabulary:
+    return Vocabulary(names)
 
 
 def _candidates(hits: Sequence[NameHit]) -> list[tuple[str, float]]:
@@ -439,8 +389,45 @@ def attribute(
                     doc, index[original], original, "forwarded", verdict, sender in federation
                 )
     if own:
+        other = _report_of_another(doc, directory, own)
+        if other is not None:
+            return _relayed_by_sender(doc, other, own, verdict)
         return _by_address(doc, own, sender, "sender", verdict, False)
     return _by_name(doc, directory, verdict)
+
+
+def _report_of_another(doc: MessageDoc, directory: Sequence[UnionEntry],
+                       own: list[UnionEntry]) -> NameHit | None:
+    """The union a report itself names as its issuer, when that is not the sender's union.
+
+    A ward office forwarding its kindergarten's report, a parent company sending its
+    subsidiary's, a school's old mailbox carrying the new school's report: the letterhead,
+    subject or file name names another union, and never the sender's own.
+    """
+    hits = [h for h in rank_names(doc, directory) if h.source.kind in ISSUER_SOURCES]
+    if not hits or hits[0].union in own or hits[0].score < ISSUER_SCORE:
+        return None
+    own_codes = {u.code for u in own}
+    if any(h.union.code in own_codes and h.score >= MIN_NAME_SCORE for h in hits):
+        return None
+    if len(hits) > 1 and hits[1].score >= hits[0].score - AMBIGUITY_MARGIN:
+        return None
+    return hits[0]
+
+
+def _relayed_by_sender(doc: MessageDoc, issuer: NameHit, own: list[UnionEntry],
+                       verdict: AuthVerdict) -> Attribution:
+    """Credit the issuer when its letterhead says so or the mail is a forward; else ask."""
+    evidence = [Evidence("relayed", "address",
+                         f"{'/'.join(u.code for u in own)} sends a report of "
+                         f"{issuer.union.code}", 0.0), issuer.evidence()]
+    evidence += _auth_evidence(verdict)
+    candidates = [(issuer.union.code, round(issuer.score, 3))] + [(u.code, 1.0) for u in own]
+    if verdict.failed:
+        return Attribution(None, 0.0, evidence, candidates, reason="auth-failed")
+    if issuer.source.kind == "letterhead" or is_forwarded(doc):
+        return Attribution(issuer.union.code, CONFIDENCE_FORWARDED, evidence, candidates)
+    return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")
 
 
 def _relayed(doc: MessageDoc, original: list[UnionEntry], forwarder: list[UnionEntry],
@@ -458,4 +445,12 @@ def _relayed(doc: MessageDoc, original: list[UnionEntry], forwarder: list[UnionE
     if best is not None and not close and best.union in original:
         evidence.append(best.evidence())
         return Attribution(best.union.code, CONFIDENCE_FORWARDED, evidence, _candidates(hits))
+    # the forwarder signs its own mail; what counts is whose report it is: the original
+    # sender's union named in the report itself (subject, file name, letterhead, title)
+    named = [h for h in hits if h.union in original and h.source.kind in REPORT_NAME_SOURCES
+             and h.score >= MIN_NAME_SCORE]
+    if len(named) == 1 or (named and len({h.union.code for h in named}) == 1):
+        evidence.append(named[0].evidence())
+        return Attribution(named[0].union.code, CONFIDENCE_FORWARDED, evidence,
+                           _candidates(hits))
     return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")

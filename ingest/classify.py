@@ -22,7 +22,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar, ObligationSpec
 from ingest.document import (
     AttachmentDoc,
     Classification,
@@ -36,9 +36,12 @@ from ingest.textnorm import (
     loose_pattern,
     nonempty_lines,
     own_text,
+    reply_text,
     split_compound,
+    split_subject,
     strip_subject_prefixes,
 )
+from ingest.title import document_title
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIOD_TOPICS: tuple[str, ...] = ("q1", "h1", "q3", "y")
@@ -47,14 +50,26 @@ DVK_TOPIC = "dvk"
 
 # How far each kind of source is trusted to say what the message is.
 SOURCE_WEIGHTS: Mapping[str, float] = {
+    "title": 0.85,  # the document's own title block ("BÁO CÁO ... quý I năm 2021")
     "subject": 0.7,
     "filename": 0.7,
     "heading": 0.6,
+    "thread-subject": 0.45,  # "Re: ..." / "TL: ...": the subject of the thread answered
     "attachment": 0.45,
     "body": 0.35,
 }
+# Evidence tiers: the topics a message is about are those named by its strongest tier that
+# names any; weaker tiers only add weight to them.  A body or a document's text may mention
+# any period ("so với 6 tháng đầu năm"); a subject, a file name or a title says what is sent.
+SOURCE_TIERS: Mapping[str, int] = {
+    "title": 0, "subject": 0, "filename": 0,
+    "heading": 1, "thread-subject": 1,
+    "attachment": 2, "body": 2,
+}
 # The order in which sources are asked for a written year.
-YEAR_SOURCE_ORDER: tuple[str, ...] = ("subject", "filename", "heading", "attachment", "body")
+YEAR_SOURCE_ORDER: tuple[str, ...] = (
+    "title", "subject", "filename", "heading", "thread-subject", "attachment", "body",
+)
 ATTACHMENT_HEAD_CHARS = 1200  # an attachment's title area; further down it may name any period
 BODY_CHARS = 6000
 MIN_TOPIC_SCORE = 0.15  # below this a topic is noise (e.g. "năm 2021" in a body only)
@@ -66,6 +81,9 @@ AMBIGUOUS_FACTOR = 0.5
 INFERRED_YEAR_FACTOR = 0.95
 DVK_INFERENCE_DAYS = 366  # a registration with no year is for a DVK deadline within a year
 YEAR_WINDOW_BACK, YEAR_WINDOW_AHEAD = 3, 1  # written years outside are not report years
+# (days before the deadline, days after it, plausibility) from the likeliest window out
+TIMING_WINDOWS: tuple[tuple[int, int, float], ...] = ((75, 60, 1.0), (150, 150, 0.85))
+TIMING_FLOOR = 0.7
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,12 @@ SUPPORT_CUES: tuple[Cue, ...] = (
     Cue("register", r"\bdang ky\b", group="register"),
 )
 
+# Reports that are not the plan's: finance, budgets, other programmes.  Where a source names
+# one, its weak cues ("năm 2021") do not make it the annual report.
+OTHER_REPORT_RE = re.compile(
+    r"\b(?:quyet toan|tai chinh|thu chi|kinh phi|ngan sach|thue|bao hiem|tai san)\b"
+)
+
 # Resends: "bổ sung", "gửi lại", "nộp lại", "bản sửa" ...
 RESEND_CUES: tuple[str, ...] = (
     r"\bbo sung\b", r"\bgui lai\b", r"\bnop lai\b", r"\bgui bo sung\b", r"\bban sua\b",
@@ -169,6 +193,8 @@ DOCUMENT_EXTENSIONS: frozenset[str] = frozenset({
     "doc", "docx", "pdf", "xls", "xlsx", "odt", "ods", "rtf", "txt", "ppt", "pptx", "csv",
     "zip", "rar", "7z",
 })
+MIN_PHOTO_BYTES = 40_000  # smaller pictures are logos, icons and emoji, not pages
+SIGNATURE_IMAGE_RE = re.compile(r"^(?:image|logo|icon|banner|outlook|signature)[-_]?\d*\.")
 IMAGE_EXTENSIONS: frozenset[str] = frozenset({
     "jpg", "jpeg", "png", "gif", "heic", "tif", "tiff", "bmp", "webp",
 })
@@ -212,6 +238,10 @@ class Source:
     @property
     def weight(self) -> float:
         return SOURCE_WEIGHTS[self.kind]
+
+    @property
+    def tier(self) -> int:
+        return SOURCE_TIERS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -257,15 +287,22 @@ def _extension(filename: str) -> str:
 
 def build_sources(doc: MessageDoc) -> list[Source]:
     """Cut the message into the places that are read, strongest first."""
-    sources = [Source("subject", "subject", _normal(strip_subject_prefixes(doc.subject), True))]
+    kinds, subject = split_subject(doc.subject)
+    subject_kind = "thread-subject" if "reply" in kinds else "subject"
+    sources = [Source(subject_kind, "subject", _normal(subject, True))]
     for att in doc.attachments:
         label = f"attachment:{att.filename}"
         sources.append(Source("filename", label, _normal(_stem(att.filename), True)))
-        if att.heading:
+        title = document_title(att.text) if att.text else ""
+        if title:
+            sources.append(Source("title", label, _normal(title)))
+        if att.heading and fold(att.heading) != fold(title):
             sources.append(Source("heading", label, _normal(att.heading)))
         if att.text:
             sources.append(Source("attachment", label, _normal(att.text[:ATTACHMENT_HEAD_CHARS])))
-    sources.append(Source("body", "body", _normal(own_text(doc.body_text)[:BODY_CHARS])))
+    replying = "reply" in kinds and "forward" not in kinds
+    body = reply_text(doc.body_text) if replying else own_text(doc.body_text)
+    sources.append(Source("body", "body", _normal(body[:BODY_CHARS])))
     return [s for s in sources if s.text]
 
 
@@ -310,8 +347,8 @@ def _keyword_cue(topic: str, keyword: str) -> Cue | None:
     return Cue(topic, rf"\b{re.escape(phrase)}\b", 1.0, group=group)
 
 
-def _cues_for(specs: Sequence[ObligationSpec]) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
-    pairs = {(t, kw) for s in specs if (t := spec_topic(s)) for kw in s.keywords}
+def _cues_for(calendar: Calendar) -> tuple[tuple[Cue, re.Pattern[str]], ...]:
+    pairs = {(t, kw) for s in calendar.exemplars() if (t := spec_topic(s)) for kw in s.keywords}
     return _compiled_cues(frozenset(pairs))
 
 
@@ -323,7 +360,9 @@ def _compiled_cues(pairs: frozenset[tuple[str, str]]) -> tuple[tuple[Cue, re.Pat
 
 
 def scan(sources: Iterable[Source], cues: Sequence[tuple[Cue, re.Pattern[str]]]) -> list[Hit]:
-    """Every cue found in every source; weak (fallback) cues only where nothing better is."""
+    """Every cue found in every source; weak (fallback) cues only where nothing better is,
+    and never where the source speaks of another kind of report (a financial statement of
+    "năm 2021" is not the plan's annual report)."""
     hits: list[Hit] = []
     for source in sources:
         found = [
@@ -332,7 +371,8 @@ def scan(sources: Iterable[Source], cues: Sequence[tuple[Cue, re.Pattern[str]]])
             for m in regex.finditer(source.text)
         ]
         strong = any(not h.cue.fallback and h.cue.group in TOPIC_GROUPS for h in found)
-        hits += [h for h in found if not (h.cue.fallback and strong)]
+        other = OTHER_REPORT_RE.search(source.text) is not None
+        hits += [h for h in found if not (h.cue.fallback and (strong or other))]
     return hits
 
 
@@ -393,13 +433,14 @@ def written_years(sources: Sequence[Source], today: date) -> tuple[list[int], So
     return [], None
 
 
-def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def infer_report_year(period: str, calendar: Calendar, today: date) -> int | None:
     """The year of the report period whose deadline is nearest ``today``.
 
     Only periods of a year that has begun are candidates: a Q1 report received in December is
     a (late) report for this year, an annual report received in January is for last year.
     """
-    deadlines = [s.late_from_local for s in specs if s.kind == "report" and s.period == period]
+    deadlines = [s.late_from_local for s in calendar.exemplars()
+                 if s.kind == "report" and s.period == period]
     if not deadlines:
         return None
     month, day = deadlines[0].month, deadlines[0].day
@@ -407,8 +448,9 @@ def infer_report_year(period: str, specs: Sequence[ObligationSpec], today: date)
     return min(candidates, key=lambda y: abs((date(y, month, day) - today).days))
 
 
-def _specs_for(topic: str, specs: Sequence[ObligationSpec]) -> list[ObligationSpec]:
-    return [s for s in specs if spec_topic(s) == topic]
+def _specs_for(topic: str, calendar: Calendar, years: Iterable[int]) -> list[ObligationSpec]:
+    """The obligations of ``years`` about ``topic`` (the calendar holds every year)."""
+    return [s for s in calendar.specs_for_years(years) if spec_topic(s) == topic]
 
 
 @dataclass
@@ -420,14 +462,23 @@ class YearChoice:
 
 def choose_year(
     topic: str, hits: Sequence[Hit], sources: Sequence[Source],
-    specs: Sequence[ObligationSpec], today: date,
+    calendar: Calendar, today: date,
 ) -> YearChoice:
-    """Written next to the topic, else written anywhere (most trusted source), else inferred."""
+    """Written next to the topic, else written anywhere (most trusted source), else inferred.
+
+    Only sources as trusted as the best one naming the topic are asked: a report titled
+    "Báo cáo tổng kết năm" whose body compares with "năm 2020" is this year's report.
+    """
+    tiers = [h.source.tier for h in hits if h.cue.topic == topic]
+    if tiers:
+        top = min(tiers)
+        hits = [h for h in hits if h.source.tier <= top]
+        sources = [s for s in sources if s.tier <= top]
     adjacent = adjacent_year(hits, topic, today)
     if adjacent:
         year, hit = adjacent
         return YearChoice(year, "adjacent", Evidence("year", hit.source.label, str(year), 1.0))
-    inferred = _inferred_year(topic, specs, today)
+    inferred = _inferred_year(topic, calendar, today)
     years, source = written_years(sources, today)
     if years and source is not None:
         year = inferred if inferred in years else years[0]
@@ -438,11 +489,12 @@ def choose_year(
     return YearChoice(inferred, "inferred", Evidence("year", "received", detail, 0.5))
 
 
-def _inferred_year(topic: str, specs: Sequence[ObligationSpec], today: date) -> int | None:
+def _inferred_year(topic: str, calendar: Calendar, today: date) -> int | None:
     if topic != DVK_TOPIC:
-        return infer_report_year(topic, specs, today)
+        return infer_report_year(topic, calendar, today)
     nearest = sorted(
-        _specs_for(DVK_TOPIC, specs), key=lambda s: abs((s.late_from_local - today).days)
+        _specs_for(DVK_TOPIC, calendar, calendar.years_around(today)),
+        key=lambda s: abs((s.late_from_local - today).days),
     )
     if nearest and abs((nearest[0].late_from_local - today).days) <= DVK_INFERENCE_DAYS:
         return nearest[0].year
@@ -463,7 +515,12 @@ def _has_content(att: AttachmentDoc, cue_res: Sequence[re.Pattern[str]]) -> bool
         return True
     if ext in IMAGE_EXTENSIONS or att.content_type.startswith("image/"):
         name = _normal(_stem(att.filename), True)
-        return any(r.search(name) for r in cue_res)
+        if any(r.search(name) for r in cue_res):
+            return True
+        # a photo of a signed page ("IMG_20210310_0830.jpg") is a document; a logo in a
+        # signature ("image001.png", a few KB) is not
+        return len(att.payload) >= MIN_PHOTO_BYTES and not SIGNATURE_IMAGE_RE.match(
+            att.filename.lower())
     return bool(ext)
 
 
@@ -592,61 +649,133 @@ def _support(hits: Sequence[Hit], group: str) -> float:
     return topic_scores([h for h in hits if h.cue.group == group]).get(group, 0.0)
 
 
-def _period_candidates(scores: Mapping[str, float]) -> tuple[list[str], bool]:
-    """The report period(s) spoken of, and whether two are named about equally strongly."""
-    ranked = sorted(
-        (p for p in PERIOD_TOPICS if scores.get(p, 0.0) >= MIN_TOPIC_SCORE),
-        key=lambda p: -scores[p],
-    )
-    if not ranked:
-        return [], False
-    close = [p for p in ranked if scores[p] >= AMBIGUITY_RATIO * scores[ranked[0]]]
-    return close, len(close) > 1
+def candidate_topics(hits: Sequence[Hit]) -> tuple[set[str], int | None]:
+    """The topics named by the strongest tier of sources that names any, and that tier."""
+    topic_hits = [h for h in hits if h.cue.group in TOPIC_GROUPS]
+    for tier in sorted(set(SOURCE_TIERS.values())):
+        named = {h.cue.topic for h in topic_hits if h.source.tier == tier}
+        if named:
+            return named, tier
+    return set(), None
 
 
-def _match_topic(
-    topic: str, base: float, hits: Sequence[Hit], sources: Sequence[Source],
-    specs: Sequence[ObligationSpec], today: date, decision: _Decision,
-) -> None:
-    choice = choose_year(topic, hits, sources, specs, today)
-    spec = next((s for s in _specs_for(topic, specs) if s.year == choice.year), None)
-    if spec is None:
-        year = choice.year if choice.year is not None else "?"
-        decision.reasons.append(f"no obligation for {topic} {year} in the calendar")
-        return
-    confidence = base * (INFERRED_YEAR_FACTOR if choice.how == "inferred" else 1.0)
-    evidence = [h.evidence() for h in hits if h.cue.topic == topic]
-    if choice.evidence is not None:
-        evidence.append(choice.evidence)
-    decision.matches.append(ObligationMatch(spec.key, confidence, evidence))
+def document_topics(hits: Sequence[Hit]) -> dict[str, set[str]]:
+    """Per attachment, the topics its title names, else those its file name names.
+
+    Used to tell one document that mentions two obligations (one submission) from two
+    documents for two obligations (two submissions).
+    """
+    by_doc: dict[str, dict[str, set[str]]] = {}
+    for h in hits:
+        if h.cue.group in TOPIC_GROUPS and h.source.kind in ("title", "filename"):
+            by_doc.setdefault(h.source.label, {}).setdefault(h.source.kind, set()).add(
+                h.cue.topic)
+    return {label: kinds.get("title") or kinds.get("filename", set())
+            for label, kinds in by_doc.items()}
+
+
+def timing_plausibility(spec: ObligationSpec, today: date) -> float:
+    """How plausible it is that mail arriving ``today`` is for ``spec``: 0.6..1.
+
+    Reports arrive in the weeks before a deadline and, late, in the months after; one
+    months away from its deadline is less likely.  One piece of evidence among others: it
+    ranks two topics a message names and lowers confidence, it never names a topic.
+    """
+    days = (today - spec.late_from_local).days
+    for before, after, factor in TIMING_WINDOWS:
+        if -before <= days <= after:
+            return factor
+    return TIMING_FLOOR
+
+
+@dataclass
+class _Candidate:
+    topic: str
+    score: float  # evidence for the topic, all tiers
+    spec: ObligationSpec | None
+    choice: YearChoice
+    plausibility: float
+
+    @property
+    def rank(self) -> float:
+        return self.score * self.plausibility
+
+
+def _candidate(topic: str, score: float, hits: Sequence[Hit], sources: Sequence[Source],
+               calendar: Calendar, today: date) -> _Candidate:
+    choice = choose_year(topic, hits, sources, calendar, today)
+    years = [choice.year] if choice.year is not None else []
+    spec = next((s for s in _specs_for(topic, calendar, years) if s.year == choice.year), None)
+    plausible = timing_plausibility(spec, today) if spec is not None else TIMING_FLOOR
+    return _Candidate(topic, score, spec, choice, plausible)
+
+
+def _match(c: _Candidate, hits: Sequence[Hit], factor: float) -> ObligationMatch | None:
+    if c.spec is None:
+        return None
+    support_group = "register" if c.topic == DVK_TOPIC else "report"
+    base = noisy_or([c.score, SUPPORT_WEIGHT * _support(hits, support_group)])
+    confidence = base * c.plausibility * factor
+    if c.choice.how == "inferred":
+        confidence *= INFERRED_YEAR_FACTOR
+    evidence = [h.evidence() for h in hits if h.cue.topic == c.topic]
+    if c.choice.evidence is not None:
+        evidence.append(c.choice.evidence)
+    if c.plausibility < 1.0:
+        evidence.append(Evidence("timing", "received",
+                                 f"{c.spec.key} due {c.spec.late_from_local.isoformat()}",
+                                 round(c.plausibility, 3)))
+    return ObligationMatch(c.spec.key, confidence, evidence)
 
 
 def _decide(
-    hits: Sequence[Hit], sources: Sequence[Source], specs: Sequence[ObligationSpec],
+    hits: Sequence[Hit], sources: Sequence[Source], calendar: Calendar,
     today: date,
 ) -> _Decision:
-    scores = topic_scores([h for h in hits if h.cue.group in ("period", "dvk")])
+    """One submission per message, unless separate documents carry separate obligations."""
     decision = _Decision([], [])
-    periods, ambiguous = _period_candidates(scores)
-    report_support = SUPPORT_WEIGHT * _support(hits, "report")
-    for period in periods:
-        base = noisy_or([scores[period], report_support])
-        if ambiguous:
-            base *= AMBIGUOUS_FACTOR
-        _match_topic(period, base, hits, sources, specs, today, decision)
-    if ambiguous:
-        decision.reasons.append("ambiguous period: " + ", ".join(periods))
-    if scores.get(DVK_TOPIC, 0.0) >= MIN_TOPIC_SCORE:
-        base = noisy_or([scores[DVK_TOPIC], SUPPORT_WEIGHT * _support(hits, "register")])
-        _match_topic(DVK_TOPIC, base, hits, sources, specs, today, decision)
-    if not periods and scores.get(DVK_TOPIC, 0.0) < MIN_TOPIC_SCORE:
+    topics, _tier = candidate_topics(hits)
+    scores = topic_scores([h for h in hits if h.cue.group in TOPIC_GROUPS])
+    topics = {t for t in topics if scores.get(t, 0.0) >= MIN_TOPIC_SCORE}
+    if not topics:
         decision.reasons.append("no report period or registration recognised")
+        return decision
+    candidates = sorted(
+        (_candidate(t, scores[t], hits, sources, calendar, today) for t in topics),
+        key=lambda c: (-c.rank, c.topic),
+    )
+    for c in candidates:
+        if c.spec is None:
+            year = c.choice.year if c.choice.year is not None else "?"
+            decision.reasons.append(f"no obligation for {c.topic} {year} in the calendar")
+    per_doc = document_topics(hits)
+    separate = {next(iter(ts)) for ts in per_doc.values() if len(ts) == 1}
+    in_subject = {h.cue.topic for h in hits
+                  if h.cue.group in TOPIC_GROUPS and h.source.kind == "subject"}
+    if len(candidates) > 1 and (
+            (separate >= topics and len(per_doc) >= len(topics))
+            or (in_subject >= topics and len(topics - {DVK_TOPIC}) <= 1)):
+        # a registration form and a report, each its own file, or both named by the
+        # sender's own subject ("BC quý 1 và đăng ký DVK"): two submissions (two periods
+        # in one subject, "BC quý 1 và quý 2", are a doubt for a person)
+        decision.matches += [m for c in candidates if (m := _match(c, hits, 1.0))]
+        return decision
+    best = candidates[0]
+    rivals = [c for c in candidates[1:] if c.rank >= AMBIGUITY_RATIO * best.rank]
+    if rivals:
+        decision.reasons.append(
+            "ambiguous: " + ", ".join(c.topic for c in [best, *rivals]))
+        decision.matches += [m for c in [best, *rivals] if (m := _match(c, hits, AMBIGUOUS_FACTOR))]
+        return decision
+    match = _match(best, hits, 1.0)
+    if match is not None:
+        decision.matches.append(match)
     return decision
 
 
 def classify(
     doc: MessageDoc,
-    obligations: Sequence[ObligationSpec],
+    obligations: Calendar,
     received_at: datetime,
     tz: ZoneInfo = LOCAL_TZ,
 ) -> Classification:
@@ -662,7 +791,8 @@ def classify(
     decision = _decide(hits, sources, obligations, today)
     cue_res = [r for c, r in cues if c.group in ("period", "dvk", "report")]
     submitted = submission_evidence(doc, cue_res)
-    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations)}
+    years = {s.year for m in decision.matches if (s := obligations.spec(m.key)) is not None}
+    dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations, years)}
     has_dvk = any(m.key in dvk_keys for m in decision.matches)
     title = model_title(doc) if has_dvk else None
     if not submitted and title:

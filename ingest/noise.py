@@ -131,10 +131,15 @@ def _is_higher(address: str, higher: Collection[str]) -> bool:
     return False
 
 
-def check_higher(doc: MessageDoc, higher: Collection[str]) -> list[Evidence]:
-    """Circulars from bodies above the federation (city federation, district committee)."""
+def check_higher(doc: MessageDoc, higher: Collection[str],
+                 unions: Collection[str] = ()) -> list[Evidence]:
+    """Circulars from bodies above the federation (city federation, district committee).
+
+    An address the directory lists for a union is that union's, whatever its domain: the
+    district's agencies mail from the city government's domain (``@hanoi.gov.vn``) too.
+    """
     sender = doc.from_addr.lower()
-    if sender and _is_higher(sender, higher):
+    if sender and sender not in unions and _is_higher(sender, higher):
         return [_ev("higher-body", "address", sender)]
     return []
 
@@ -154,6 +159,7 @@ def detect_noise(
     *,
     own_addresses: Collection[str],
     higher_bodies: Collection[str] = (),
+    union_addresses: Collection[str] = (),
 ) -> NoiseVerdict | None:
     """Why ``doc`` is not a union's mail, or None when it may be one.
 
@@ -163,12 +169,13 @@ def detect_noise(
     """
     own = {a.strip().lower() for a in own_addresses}
     higher = {h.strip().lower() for h in higher_bodies if h.strip()}
+    unions = {a.strip().lower() for a in union_addresses}
     checks: tuple[tuple[str, Callable[[], list[Evidence]]], ...] = (
         ("own-address", lambda: check_own(doc, own)),
         ("bounce", lambda: check_bounce(doc)),
         ("auto-reply", lambda: check_auto_reply(doc)),
         ("spam", lambda: check_spam(doc)),
-        ("higher-body", lambda: check_higher(doc, higher)),
+        ("higher-body", lambda: check_higher(doc, higher, unions)),
         ("mailing-list", lambda: check_list(doc)),
     )
     for reason, check in checks:

@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from tqdm import tqdm
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar
 from config.settings import Settings
 from ingest.analyse import Analysis, Failure, RuleContext, analyse, analyse_safely
 from ingest.document import MessageDoc, UnionEntry
@@ -83,7 +83,7 @@ def directory_entries(session: Session) -> list[UnionEntry]:
 class Pipeline:
     sessions: sessionmaker[Session]
     settings: Settings
-    specs: Sequence[ObligationSpec]
+    calendar: Calendar
     on_credit: list[CreditHook] = field(default_factory=list)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _directory: list[UnionEntry] | None = None
@@ -106,7 +106,7 @@ class Pipeline:
     def rule_context(self) -> RuleContext:
         ing, fed = self.settings.ingest, self.settings.federation
         return RuleContext(
-            specs=tuple(self.specs), directory=tuple(self.directory()),
+            calendar=self.calendar, directory=tuple(self.directory()),
             own_addresses=tuple(self.settings.own_addresses),
             higher_bodies=tuple(fed.higher_bodies),
             obligation_threshold=ing.obligation_threshold,
@@ -116,7 +116,7 @@ class Pipeline:
     # -- the stages of one message --------------------------------------------------------
     def _apply(self, session: Session, message: Message, result: Analysis) -> str:
         save_parsed(session, message, result.doc)
-        created = record(session, message, result.decision, result.classification, self.specs)
+        created = record(session, message, result.decision, result.classification, self.calendar)
         if created:
             for hook in self.on_credit:
                 hook(session, message, result.doc, created)

@@ -6,17 +6,17 @@ item with its reason, or the reason it was ignored.  Nothing is decided silently
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar
 from ingest.decide import Decision
 from ingest.document import Classification, MessageDoc
 from storage.blobs import put_blob
 from storage.models import Attachment, Message, Submission, TriageItem, Union
+from storage.obligations import ensure_obligations
 
 
 def save_parsed(session: Session, message: Message, doc: MessageDoc) -> None:
@@ -53,7 +53,7 @@ def renumber_versions(session: Session, union_id: int, obligation_key: str) -> N
 
 
 def record(session: Session, message: Message, decision: Decision,
-           classification: Classification, specs: Sequence[ObligationSpec]) -> list[Submission]:
+           classification: Classification, calendar: Calendar) -> list[Submission]:
     """Apply ``decision`` to ``message``; returns the submissions it created."""
     now = datetime.now(UTC)
     message.processed_at = now
@@ -63,7 +63,9 @@ def record(session: Session, message: Message, decision: Decision,
     if decision.action == "credit":
         union = session.scalar(select(Union).where(Union.code == decision.union_code))
         assert union is not None, "decide() credits only unions of the directory"
-        kinds = {s.key: s.kind for s in specs}
+        # mail reaching a year makes that year's obligations (the submission points at one)
+        ensure_obligations(session, calendar, [m.key for m in decision.matches])
+        kinds = {m.key: s.kind for m in decision.matches if (s := calendar.spec(m.key))}
         for match in decision.matches:
             sub = Submission(
                 message_id=message.id, union_id=union.id, obligation_key=match.key,

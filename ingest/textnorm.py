@@ -294,6 +294,34 @@ def own_text(body: str) -> str:
     return "\n".join(kept)
 
 
+QUOTE_HEADER_LABELS: tuple[str, ...] = ("from", "tu", "nguoi gui", "de", "von")
+QUOTE_DATE_LABELS: tuple[str, ...] = ("sent", "da gui", "date", "ngay", "gui luc", "envoye")
+QUOTE_MARKERS: tuple[str, ...] = ("original message", "thu goc", "tin nhan goc")
+
+
+def _label(line: str) -> str:
+    head = line.lstrip(" >*").split(":", 1)
+    return fold(head[0]).strip(" *") if len(head) == 2 else ""
+
+
+def reply_text(body: str) -> str:
+    """The author's own words of a reply: :func:`own_text`, also cut at the header block an
+    Outlook-style client puts above the quoted message ("From: / Sent: / To: / Subject:",
+    "Từ: / Đã gửi: / Đến: / Chủ đề:") or its "-----Original Message-----" line.
+
+    Only for replies: in a forward that block introduces the content being sent.
+    """
+    lines = own_text(body).splitlines()
+    for i, line in enumerate(lines):
+        folded = fold(line).strip(" -_=")
+        if folded in QUOTE_MARKERS:
+            return "\n".join(lines[:i])
+        if _label(line) in QUOTE_HEADER_LABELS and any(
+                _label(nxt) in QUOTE_DATE_LABELS for nxt in lines[i + 1:i + 4]):
+            return "\n".join(lines[:i])
+    return "\n".join(lines)
+
+
 def nonempty_lines(text: str) -> list[str]:
     """The lines of ``text`` that carry something, stripped."""
     return [ln.strip() for ln in text.splitlines() if ln.strip()]

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar, ObligationSpec
 from ingest.classify import model_title
 from ingest.document import AttachmentDoc, MessageDoc
 from ingest.record import renumber_versions
 from storage import audit
 from storage.directory import learn_address
 from storage.models import Message, Submission, TriageItem, Union
+from storage.obligations import ensure_obligations
 
 
 class TriageError(ValueError):
@@ -56,7 +57,7 @@ def _open_item(session: Session, message: Message) -> TriageItem | None:
 
 
 def assign(session: Session, ref: str, union_code: str, obligations: Sequence[str],
-           specs: Sequence[ObligationSpec], *, actor: str | None = None,
+           calendar: Calendar, *, actor: str | None = None,
            learn: bool = True) -> list[Submission]:
     """Credit a message to a union for obligations chosen by a person."""
     actor = actor or audit.current_actor()
@@ -64,17 +65,21 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
     union = session.scalar(select(Union).where(Union.code == union_code))
     if union is None:
         raise TriageError(f"no union with code {union_code!r} (see `ldl unions list`)")
-    known = {s.key: s for s in specs}
     item = _open_item(session, message)
     if not obligations and item is not None:
         obligations = _suggested_obligations(item)
+    nearby = ", ".join(s.key for s in calendar.specs_for_years(
+        calendar.years_around(message.received_at)))
     if not obligations:
-        raise TriageError("which obligation? pass --obligation KEY "
-                          f"({', '.join(known)})")
+        raise TriageError(f"which obligation? pass --obligation KEY (e.g. {nearby})")
+    known: dict[str, ObligationSpec] = {}
     for key in obligations:
-        if key not in known:
-            raise TriageError(f"unknown obligation {key!r}; the calendar has: "
-                              f"{', '.join(known)}")
+        spec = calendar.spec(key)
+        if spec is None:
+            raise TriageError(f"unknown obligation {key!r}; near this message the calendar "
+                              f"has: {nearby}")
+        known[key] = spec
+    ensure_obligations(session, calendar, obligations)
     created = []
     title = _model_title(message) if any(known[k].kind == "dvk" for k in obligations) else None
     for key in obligations:

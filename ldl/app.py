@@ -13,7 +13,7 @@ from functools import cached_property
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.calendar import ObligationSpec, load_calendar
+from config.calendar import Calendar, ObligationSpec, load_calendar
 from config.settings import Settings
 from storage import migrate
 from storage.db import DatabaseError, check_connection, make_engine, session_factory
@@ -54,20 +54,20 @@ class App:
         return session_factory(self.engine)
 
     @cached_property
-    def calendar(self) -> list[ObligationSpec]:
+    def calendar(self) -> Calendar:
         cal = self.settings.calendar
-        return load_calendar(cal.file, cal.years)
+        return load_calendar(cal.file, cal.effective_first_year)
 
     def spec(self, key: str) -> ObligationSpec:
-        for spec in self.calendar:
-            if spec.key == key:
-                return spec
-        known = ", ".join(s.key for s in self.calendar)
-        raise LdlError(f"unknown obligation {key!r}; the calendar has: {known}")
+        spec = self.calendar.spec(key)
+        if spec is not None:
+            return spec
+        raise LdlError(f"unknown obligation {key!r}; the calendar has: "
+                       f"{describe_calendar(self.calendar)}")
 
-    def init_db(self) -> tuple[str | None, str | None]:
+    def init_db(self, now: datetime | None = None) -> tuple[str | None, str | None]:
         before_after = migrate.upgrade(self.engine)
-        self.sync_calendar()
+        self.sync_calendar(now)
         return before_after
 
     def require_schema(self) -> None:
@@ -80,12 +80,25 @@ class App:
             raise DatabaseError("the database schema is older than this version of "
                                 "ldl-inbox; run `ldl init` to upgrade it")
 
-    def sync_calendar(self) -> None:
+    def sync_calendar(self, now: datetime | None = None) -> None:
+        """Mirror the obligations that exist at ``now`` (default: the real clock)."""
         with self.sessions.begin() as session:
-            sync_obligations(session, self.calendar)
+            sync_obligations(session, self.calendar, now or datetime.now(UTC))
 
-    def ready(self) -> App:
-        """Schema checked and calendar mirrored: what most commands need first."""
+    def ready(self, now: datetime | None = None) -> App:
+        """Schema checked and calendar mirrored up to ``now``: what most commands need first.
+
+        A command run with ``--now`` passes its moment, so that the obligations of that
+        year exist (and no later year's are made by a test of 2021).
+        """
         self.require_schema()
-        self.sync_calendar()
+        self.sync_calendar(now)
         return self
+
+
+def describe_calendar(calendar: Calendar) -> str:
+    """The calendar in one line: its one-offs and its recurring rules from the first year."""
+    parts = [s.key for s in calendar.one_offs]
+    parts += [f"{r.key.replace('{year}', 'YYYY')} for every year from {calendar.first_year}"
+              for r in calendar.rules]
+    return ", ".join(parts) or "no obligations"

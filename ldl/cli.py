@@ -18,12 +18,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config.calendar import BLOCS, CalendarError
 from config.settings import ConfigError, load_settings, masked_dump
-from ldl.app import App, LdlError, parse_moment
+from ldl.app import App, LdlError, describe_calendar, parse_moment
 from ldl.output import FORMATS, percent, render
 from storage import audit, compliance
 from storage.db import DatabaseError, make_engine
 from storage.directory import DirectoryError, export_unions, import_unions, list_unions
 from storage.models import Exemption, Union
+from storage.obligations import ensure_obligations
 
 F = TypeVar("F", bound=Callable[..., Any])
 USER_ERRORS = (ConfigError, DatabaseError, DirectoryError, CalendarError, LdlError)
@@ -125,8 +126,7 @@ def init(app: App) -> None:
         click.echo(f"database {where} is up to date (schema {after})")
     else:
         click.echo(f"database {where}: schema {before or 'none'} -> {after}")
-    click.echo(f"calendar: {len(app.calendar)} obligations "
-               f"({', '.join(s.key for s in app.calendar)})")
+    click.echo(f"calendar: {describe_calendar(app.calendar)}")
 
 
 @cli.group("config")
@@ -203,6 +203,7 @@ def exempt(app: App, union_code: str, obligation: str, reason: str) -> None:
     app.ready()
     app.spec(obligation)
     with app.sessions.begin() as session:
+        ensure_obligations(session, app.calendar, [obligation])  # e.g. next year's, ahead
         union = session.query(Union).filter_by(code=union_code).one_or_none()
         if union is None:
             raise LdlError(f"no union with code {union_code!r} (see `ldl unions list`)")
@@ -225,18 +226,26 @@ COMPLIANCE_COLUMNS = ["union_code", "union_name", "bloc", "obligation", "due_at"
 @cli.command()
 @click.option("--obligation", metavar="KEY", help="Only this obligation, e.g. report-2021-q1.")
 @click.option("--bloc", type=click.Choice(BLOCS), help="Only this bloc.")
+@click.option("--year", "years", type=int, multiple=True, metavar="YYYY",
+              help="Only the obligations of this year (repeatable); default: the year of "
+                   "--now and the year before.")
 @now_option
 @format_option
 @with_app
-def status(app: App, obligation: str | None, bloc: str | None, now: str | None,
-           fmt: str) -> None:
+def status(app: App, obligation: str | None, bloc: str | None, years: tuple[int, ...],
+           now: str | None, fmt: str) -> None:
     """Compliance per union and obligation, with rates per bloc."""
-    app.ready()
-    if obligation:
-        app.spec(obligation)
     moment = parse_moment(now, app.settings)
+    app.ready(moment)
+    calendar = app.calendar
+    if obligation:
+        specs = [app.spec(obligation)]
+    else:
+        specs = calendar.specs_for_years(years or calendar.status_years(moment))
+    with app.sessions.begin() as session:  # a year asked for by --year is made here
+        ensure_obligations(session, calendar, [s.key for s in specs])
     with app.sessions() as session:
-        rows = compliance.load(session, app.calendar, moment, obligation=obligation, bloc=bloc)
+        rows = compliance.load(session, specs, moment, bloc=bloc)
     records = [r.as_dict() for r in rows]
     if fmt != "table":
         click.echo(render(records, COMPLIANCE_COLUMNS, fmt))

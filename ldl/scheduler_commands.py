@@ -16,7 +16,7 @@ from ldl.output import render
 from scheduler import digest as digest_mod
 from scheduler.daemon import Daemon
 from scheduler.health import check
-from scheduler.jobs import Services, flush_outbox, make_transport, remind
+from scheduler.jobs import Services, flush_outbox, make_transport, obligations_at, remind
 from scheduler.outbox import STATUSES, FlushResult, confirm_delivered, requeue
 from storage import audit
 from storage.models import OutboxItem
@@ -37,8 +37,8 @@ def _print_flush(result: FlushResult, dry_run: bool) -> None:
 @with_app
 def remind_cmd(app: App, now: str | None, dry_run: bool) -> None:
     """Queue and send the reminders due now, one mail per union."""
-    app.ready()
     moment = parse_moment(now, app.settings)
+    app.ready(moment)
     svc = services(app)
     result = remind(svc, moment, dry_run=dry_run)
     tz = app.settings.tz
@@ -71,10 +71,11 @@ def remind_cmd(app: App, now: str | None, dry_run: bool) -> None:
 @with_app
 def digest_cmd(app: App, now: str | None, dry_run: bool, to: tuple[str, ...]) -> None:
     """Build the weekly compliance digest for leadership and send it."""
-    app.ready()
     moment = parse_moment(now, app.settings)
+    app.ready(moment)
     svc = services(app)
-    built = digest_mod.build(app.sessions, app.settings, app.calendar, svc.templates, moment)
+    built = digest_mod.build(app.sessions, app.settings, obligations_at(svc, moment),
+                             svc.templates, moment)
     if dry_run:
         html, xlsx = digest_mod.write_files(built, app.settings.outbox_dir / "dry-run")
         click.echo(f"digest {built.week}: {built.mail.subject}\n  html: {html}\n  xlsx: {xlsx}")

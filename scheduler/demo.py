@@ -22,7 +22,7 @@ from ingest.triage import open_items
 from ldl.app import App, parse_moment
 from ldl.output import percent, render
 from scheduler import digest as digest_mod
-from scheduler.jobs import Services, flush_outbox
+from scheduler.jobs import Services, flush_outbox, obligations_at
 from scheduler.receipts import receipt_hook
 from scheduler.reminders import queue_reminders
 from storage import compliance
@@ -46,7 +46,7 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
     tz = settings.tz
     echo(f"ldl demo in {folder}, as of {now.astimezone(tz):%A %d/%m/%Y %H:%M} (Hanoi)\n")
 
-    app.init_db()
+    app.init_db(now)
     directory_csv = folder / "unions.csv"
     if not directory_csv.exists():
         src = resources.files("config").joinpath("data/sample_unions.csv")
@@ -67,7 +67,7 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
     svc = Services.build(app.sessions, settings, app.calendar)
     pipeline = Pipeline(app.sessions, settings, app.calendar,
                         on_credit=[receipt_hook(settings, clock=lambda: now,
-                                                templates=svc.templates, specs=app.calendar)],
+                                                templates=svc.templates, calendar=app.calendar)],
                         clock=lambda: now)
     source = open_path_source(inbox)
     try:
@@ -81,7 +81,7 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
             echo(f"     triage: {entry.message.from_addr}: \"{entry.message.subject[:60]}\"  "
                  f"-> {entry.item.reason[:70]}")
 
-    reminders = queue_reminders(app.sessions, settings, app.calendar, svc.policy,
+    reminders = queue_reminders(app.sessions, settings, obligations_at(svc, now), svc.policy,
                                 svc.templates, now)
     if reminders.in_window:
         echo(f"4. reminders: {reminders.queued} mail(s) queued for unions that owe a report"
@@ -94,7 +94,8 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
     else:
         echo("4. reminders: outside the sending window at that moment; none sent")
 
-    built = digest_mod.build(app.sessions, settings, app.calendar, svc.templates, now)
+    built = digest_mod.build(app.sessions, settings, obligations_at(svc, now), svc.templates,
+                             now)
     html, xlsx = digest_mod.write_files(built, data / "digest")
     digest_mod.queue_digest(app.sessions, settings, built, DEMO_LEADERS, now)
     echo(f"5. weekly digest {built.week}: \"{built.mail.subject}\"")
@@ -105,9 +106,10 @@ def run_demo(folder: Path, now_text: str, *, echo: Callable[[str], None],
     echo(f"6. outbox (file transport, nothing leaves this machine): {flushed.line()}")
     echo(f"     the mails as .eml files: {settings.outbox_dir}")
 
+    this_year = app.calendar.specs_for_years([app.calendar.year_of(now)])
     with app.sessions() as session:
-        rows = compliance.load(session, app.calendar, now)
-    due = [s.key for s in app.calendar if s.due_at <= now] or [app.calendar[0].key]
+        rows = compliance.load(session, this_year, now)
+    due = [s.key for s in this_year if s.due_at <= now] or [s.key for s in this_year[:1]]
     echo("\n7. compliance as of that moment (obligations due so far):")
     records = [r.as_dict() for r in rows if r.obligation in due]
     for r in records:

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.calendar import ObligationSpec
+from config.calendar import Calendar, ObligationSpec
 from config.settings import ConfigError, Settings, read_secret
 from scheduler import digest as digest_mod
 from scheduler.outbox import FlushResult, flush, is_queued
@@ -22,6 +22,7 @@ from scheduler.policy import ReminderPolicy
 from scheduler.reminders import RemindResult, queue_reminders
 from scheduler.render import Templates
 from scheduler.transports import FileTransport, SmtpTransport, Transport
+from storage.obligations import ensure_obligations
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -32,14 +33,14 @@ class Services:
 
     sessions: sessionmaker[Session]
     settings: Settings
-    specs: Sequence[ObligationSpec]
+    calendar: Calendar
     policy: ReminderPolicy
     templates: Templates
 
     @classmethod
     def build(cls, sessions: sessionmaker[Session], settings: Settings,
-              specs: Sequence[ObligationSpec]) -> Services:
-        return cls(sessions, settings, specs,
+              calendar: Calendar) -> Services:
+        return cls(sessions, settings, calendar,
                    ReminderPolicy.load(settings.reminders.policy_file),
                    Templates(settings.templates_dir, tz=settings.tz))
 
@@ -63,11 +64,20 @@ def flush_outbox(svc: Services, now: datetime, transport: Transport | None = Non
                  now=now, kinds=kinds)
 
 
+def obligations_at(svc: Services, now: datetime) -> list[ObligationSpec]:
+    """The obligations that exist at ``now``, their rows made first: a clock reaching a new
+    year makes its obligations, which reminder logs and the SQL views point at."""
+    specs = svc.calendar.specs_until(now)
+    with svc.sessions.begin() as session:
+        ensure_obligations(session, svc.calendar, [s.key for s in specs])
+    return specs
+
+
 def remind(svc: Services, now: datetime, *, dry_run: bool = False) -> RemindResult:
     if not svc.settings.reminders.enabled:
         return RemindResult(False)
-    return queue_reminders(svc.sessions, svc.settings, svc.specs, svc.policy, svc.templates,
-                           now, dry_run=dry_run)
+    return queue_reminders(svc.sessions, svc.settings, obligations_at(svc, now), svc.policy,
+                           svc.templates, now, dry_run=dry_run)
 
 
 def parse_schedule(text: str) -> tuple[int, time]:
@@ -98,7 +108,8 @@ def weekly_digest(svc: Services, now: datetime) -> bool:
     with svc.sessions() as session:
         if is_queued(session, f"digest:{digest_mod.iso_week(now, svc.settings)}"):
             return False
-    built = digest_mod.build(svc.sessions, svc.settings, svc.specs, svc.templates, now)
+    built = digest_mod.build(svc.sessions, svc.settings, obligations_at(svc, now),
+                             svc.templates, now)
     return digest_mod.queue_digest(svc.sessions, svc.settings, built,
                                    svc.settings.digest.recipients, now)
 

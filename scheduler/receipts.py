@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from config.calendar import ObligationSpec, load_calendar
+from config.calendar import Calendar, load_calendar
 from config.settings import Settings
 from ingest.document import MessageDoc
 from ingest.pipeline import CreditHook
@@ -47,12 +47,12 @@ def reply_address(doc: MessageDoc, own: set[str]) -> str | None:
 
 def receipt_hook(settings: Settings, *, clock: Clock | None = None,
                  templates: Templates | None = None,
-                 specs: list[ObligationSpec] | None = None) -> CreditHook:
+                 calendar: Calendar | None = None) -> CreditHook:
     """A pipeline hook that queues one receipt per credited obligation."""
     now_of: Clock = clock or (lambda: datetime.now(UTC))
     tmpl = templates or Templates(settings.templates_dir, tz=settings.tz)
-    calendar = {s.key: s for s in (specs or load_calendar(settings.calendar.file,
-                                                          settings.calendar.years))}
+    known = calendar or load_calendar(settings.calendar.file,
+                                      settings.calendar.effective_first_year)
     own = set(settings.own_addresses)
     max_age = timedelta(days=settings.receipts.max_age_days)
 
@@ -63,7 +63,7 @@ def receipt_hook(settings: Settings, *, clock: Clock | None = None,
         if to is None or message.received_at < now - max_age:
             return
         for sub in subs:
-            spec = calendar.get(sub.obligation_key)
+            spec = known.spec(sub.obligation_key)
             union = session.get(Union, sub.union_id)
             if spec is None or union is None:
                 continue

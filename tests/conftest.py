@@ -113,3 +113,29 @@ def ldl(app: App, tmp_path: Path) -> Ldl:
 
 
 SAMPLE_DIRECTORY = Path(__file__).resolve().parents[1] / "config" / "data" / "sample_unions.csv"
+
+
+def mirror_as_in_2021(app: App) -> None:
+    """The obligations table as `ldl init` left it in 2021: no row of a later year.
+
+    Lets a test show that mail or a clock reaching a later year makes that year's rows,
+    whatever the real clock of the machine running the test.
+    """
+    from sqlalchemy import delete, select
+
+    from storage.models import Obligation, ObligationBloc
+
+    with app.sessions.begin() as s:
+        later = select(Obligation.key).where(Obligation.year > 2021)
+        s.execute(delete(ObligationBloc).where(ObligationBloc.obligation_key.in_(later)))
+        s.execute(delete(Obligation).where(Obligation.year > 2021))
+
+
+def obligation_keys(app: App) -> set[str]:
+    """The obligations mirrored in the database."""
+    from sqlalchemy import select
+
+    from storage.models import Obligation
+
+    with app.sessions() as s:
+        return set(s.scalars(select(Obligation.key)))

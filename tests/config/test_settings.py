@@ -125,3 +125,18 @@ def test_database_url_from_a_file_and_masked(tmp_path: Path,
     shown = masked_dump(load_settings())
     assert shown["database_url"] == "postgresql://ldl:***@db/ldl"
     assert "s3cret" not in repr(shown) and "pa55word" not in repr(shown)
+
+
+def test_calendar_first_year_and_deprecated_years(tmp_path: Path) -> None:
+    from ldl.app import App
+
+    assert load_settings().calendar.effective_first_year is None  # the file's own: 2020
+    assert App(load_settings()).calendar.first_year == 2020
+    old = load_settings(write(tmp_path / "old.toml", "[calendar]\nyears = [2022, 2021]\n"))
+    assert old.calendar.effective_first_year == 2021  # the old list, read as a first year
+    cal = App(old).calendar
+    assert cal.first_year == 2021 and cal.spec("report-2027-y") is not None
+    new = load_settings(write(tmp_path / "new.toml",
+                              "[calendar]\nfirst_year = 2023\nyears = [2021]\n"))
+    assert new.calendar.effective_first_year == 2023  # first_year wins
+    assert App(new).calendar.spec("report-2022-y") is None

@@ -12,7 +12,7 @@ from config.calendar import build_calendar, load_calendar
 from ingest.classify import classify, infer_report_year
 from ingest.document import AttachmentDoc, Classification, MessageDoc
 
-OBLIGATIONS = load_calendar(years=[2021, 2022])
+OBLIGATIONS = load_calendar()
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Received dates a little before each 2021 deadline (local noon).
@@ -280,16 +280,27 @@ def test_term_of_office_is_not_the_report_year() -> None:
 
 
 @pytest.mark.parametrize(
-    ("subject", "received"),
+    ("subject", "received", "key"),
     [
-        ("Báo cáo quý 1 năm 2023", datetime(2023, 3, 1, tzinfo=UTC)),
-        ("Báo cáo quý 1", datetime(2024, 3, 1, tzinfo=UTC)),
+        ("Báo cáo quý 1 năm 2023", datetime(2023, 3, 1, tzinfo=UTC), "report-2023-q1"),
+        ("Báo cáo quý 1", datetime(2024, 3, 1, tzinfo=UTC), "report-2024-q1"),
+        ("BC quý I", datetime(2026, 3, 10, 2, tzinfo=UTC), "report-2026-q1"),
+        ("Báo cáo tổng kết năm 2020", datetime(2021, 1, 10, 2, tzinfo=UTC), "report-2020-y"),
+        ("Báo cáo tổng kết năm", datetime(2021, 1, 10, 2, tzinfo=UTC), "report-2020-y"),
+        ("Báo cáo tổng kết năm 2025", datetime(2025, 12, 20, 2, tzinfo=UTC), "report-2025-y"),
     ],
 )
-def test_year_without_obligation_gives_no_match(subject: str, received: datetime) -> None:
+def test_any_year_has_its_reports_with_no_config(subject: str, received: datetime,
+                                                 key: str) -> None:
+    """The calendar is rules for every year: no "no obligation for y 2026" on a later clock."""
     result = run(message(subject), received)
+    assert keys(result) == {key}, result.reason
+
+
+def test_year_before_the_first_year_gives_no_match() -> None:
+    result = run(message("Báo cáo quý 1 năm 2019"), datetime(2019, 3, 1, tzinfo=UTC))
     assert result.matches == []
-    assert result.reason is not None and "no obligation for q1" in result.reason
+    assert result.reason is not None and "no obligation for q1 2019" in result.reason
 
 
 def test_infer_report_year_skips_years_not_begun() -> None:
@@ -483,7 +494,7 @@ def test_a_weaker_second_period_is_not_ambiguity() -> None:
 def test_calendar_keywords_are_used() -> None:
     """A keyword added in the calendar data is understood without code changes."""
     data = {
-        "years": [2021],
+        "first_year": 2021,
         "recurring": [{
             "key": "report-{year}-h1", "kind": "report", "period": "h1",
             "title": "BC giữa kỳ", "late_from": {"month": 6, "day": 15},

@@ -17,7 +17,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @pytest.fixture(scope="session")
 def specs() -> dict[str, ObligationSpec]:
-    return {spec.key: spec for spec in load_calendar(years=[2021])}
+    return {spec.key: spec for spec in load_calendar().specs_for_years([2021])}
 
 
 @pytest.fixture(scope="session")

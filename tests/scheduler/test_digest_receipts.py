@@ -67,7 +67,8 @@ def test_digest_counts_equal_status_and_xlsx(app: App, svc: Services, tmp_path: 
         mail("Bao cao quy I 2021", "cdducgiang@gmail.com", at(2021, 3, 12, 16), "c@x"),
     ])
     now = at(2021, 3, 16, 8)
-    built = digest_mod.build(app.sessions, app.settings, app.calendar, svc.templates, now)
+    built = digest_mod.build(app.sessions, app.settings, app.calendar.specs_until(now),
+                             svc.templates, now)
     q1 = next(o for o in built.context.obligations if o.key == "report-2021-q1")
     status = ldl("status", "--obligation", "report-2021-q1", "--now", now.isoformat(),
                  "--format", "json")
@@ -100,7 +101,7 @@ def test_digest_counts_equal_status_and_xlsx(app: App, svc: Services, tmp_path: 
 def test_weekly_digest_once_and_catches_up(app: App, svc: Services, tmp_path: Path) -> None:
     settings = app.settings.model_copy(update={"digest": app.settings.digest.model_copy(
         update={"recipients": ["lanhdao@example.vn"]})})
-    weekly = Services(svc.sessions, settings, svc.specs, svc.policy, svc.templates)
+    weekly = Services(svc.sessions, settings, svc.calendar, svc.policy, svc.templates)
     monday = at(2021, 3, 15, 7, 0)
     assert not weekly_digest(weekly, monday)  # before Monday 07:30
     # the daemon was down on Monday; back on Wednesday: sent once, then never again
@@ -122,7 +123,7 @@ def test_weekly_digest_once_and_catches_up(app: App, svc: Services, tmp_path: Pa
 def test_receipts_go_once_and_never_loop(app: App, svc: Services, tmp_path: Path) -> None:
     now = at(2021, 3, 10, 10)
     hook = receipt_hook(app.settings, clock=lambda: now, templates=svc.templates,
-                        specs=app.calendar)
+                        calendar=app.calendar)
     pipeline = Pipeline(app.sessions, app.settings, app.calendar, on_credit=[hook])
     ingest(pipeline, tmp_path, [
         mail("Báo cáo quý I năm 2021", "cdmnhoasua@gmail.com", at(2021, 3, 10, 9), "r1@x"),
