@@ -263,33 +263,50 @@ def _tokens_of(encoding: str) -> re.Pattern[str]:
     return re.compile(r"[^\W\d_]+")
 
 
-def _vote(word: str, encoding: str) -> tuple[int, int, int, str]:
-    """(for, against, strong, converted) for one word."""
+def _vote(word: str, encoding: str, *, skip_valid: bool = False) -> tuple[int, int, int, str]:
+    """(for, against, strong, converted) for one word.
+
+    ``skip_valid``: a word that is a syllable as written casts no vote against (in a line
+    that holds real Unicode Vietnamese, such words are simply Unicode).
+    """
     if encoding == VNI:
         converted, orphans = _decode_vni(word)
         if orphans:
-            return 0, 1, 0, converted
+            return 0, 0 if skip_valid and is_syllable(word) else 1, 0, converted
     else:
         converted = decode_tcvn3(word)
     if converted == word or len(word) < 2:
-        return 0, 0, 0, converted
-    if not is_syllable(converted):
-        return 0, 1, 0, converted
-    if is_syllable(word):
         return 0, 0, 0, converted
     if encoding == TCVN3:
         strong = any(ch in _TCVN3_SYMBOLS for ch in word)
     else:  # a VNI word whose reading has a letter that Latin-1 cannot hold
         strong = any(ch > "\u00ff" for ch in converted)
+    if _is_abbreviation(converted):  # "C§" -> "CĐ", "L§L§" -> "LĐLĐ"
+        return (1, 0, 1, converted) if strong else (0, 0, 0, converted)
+    if not is_syllable(converted):
+        return 0, 0 if skip_valid and is_syllable(word) else 1, 0, converted
+    if is_syllable(word):
+        return 0, 0, 0, converted
     return 1, 0, int(strong), converted
 
 
+def _is_abbreviation(word: str) -> bool:
+    """Capital consonants only, as in "CĐ", "LĐLĐ", "ĐTN": no vowel to check a syllable by."""
+    return len(word) >= 2 and word.isupper() and not any(
+        ch in _VOWELS for ch in unicodedata.normalize("NFD", word.lower()))
+
+
 def score(text: str, encoding: str) -> Votes:
-    """The votes of every word of ``text`` for reading it as ``encoding``."""
+    """The votes of every word of ``text`` for reading it as ``encoding``.
+
+    In a line that also holds letters only Unicode has (ư, ạ, đ ...), the words already
+    well-formed as written do not vote against: they are the Unicode part of the line.
+    """
+    skip_valid = bool(_UNICODE_ONLY_VI.search(text))
     total = Votes(encoding)
     for match in _tokens_of(encoding).finditer(text):
         if _LATIN1_HIGH.search(match.group()):
-            f, a, s, _ = _vote(match.group(), encoding)
+            f, a, s, _ = _vote(match.group(), encoding, skip_valid=skip_valid)
             total = total + Votes(encoding, f, a, s)
     return total
 
@@ -324,7 +341,7 @@ def _fix_line(line: str, encoding: str) -> str:
 def _fix_case(word: str, converted: str, encoding: str) -> str:
     """TCVN3 has no capitals with tone marks: a word typed in capitals ("B¸O C¸O" in an H
     font) is given its capitals back ("BÁO CÁO")."""
-    if encoding != TCVN3 or converted == word:
+    if encoding != TCVN3:
         return converted
     cased = [ch for ch in word if ch.isascii() and ch.isalpha()]
     if len(cased) >= 2 and all(ch.isupper() for ch in cased):
