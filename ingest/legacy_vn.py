@@ -168,26 +168,34 @@ def is_syllable(word: str) -> bool:
     """True when ``word`` is a well-formed Vietnamese syllable (any case, one tone at most).
 
     Spelling rules, not a dictionary: onset, vowel group and final consonant must be ones
-    Vietnamese has, "c"/"k", "g"/"gh" and "ng"/"ngh" must agree with the vowel, and a
-    syllable closed by c, ch, p or t takes only the acute or the dot below.
+    Vietnamese has, "c"/"k", "g"/"gh" and "ng"/"ngh" must agree with the vowel, a
+    syllable closed by c, ch, p or t takes only the acute or the dot below, and the tone
+    sits on the vowel that carries it ("hào", never "haò"; both "hoà" and "hòa").
     """
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [ch for ch in decomposed if ch in _TONES]
-    if len(tones) > 1:
+    letters: list[str] = []
+    tone, tone_at = "", -1
+    for ch in unicodedata.normalize("NFC", word.lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        marks = [m for m in parts if m in _TONES]
+        if marks:
+            if tone or len(marks) > 1:
+                return False
+            tone = marks[0]
+            tone_at = len(letters) - 1 if parts == marks[0] else len(letters)
+        rest = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONES))
+        if rest:
+            letters.append(rest)
+    bare = "".join(letters)
+    if not bare or len(bare) != len(letters) or any(
+            not ("a" <= ch <= "z" or ch in "đăâêôơư") or ch in "fjwz" for ch in bare):
         return False
-    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
-    if not bare or any(not ("a" <= ch <= "z" or ch in "đăâêôơư") for ch in bare):
-        return False
-    if any(ch in "fjwz" for ch in bare):
-        return False
-    tone = tones[0] if tones else ""
-    return any(_rhyme_ok(onset, bare[len(onset):], tone)
+    return any(_rhyme_ok(onset, bare[len(onset):], tone, tone_at - len(onset))
                for onset in _ONSETS if bare.startswith(onset))
 
 
-def _rhyme_ok(onset: str, rhyme: str, tone: str) -> bool:
+def _rhyme_ok(onset: str, rhyme: str, tone: str, tone_at: int) -> bool:
     if not rhyme:
-        return onset == "gi"  # "gì"
+        return onset == "gi" and (not tone or tone_at == -1)  # "gì": the tone is on i
     for coda in _CODAS:
         if coda and not rhyme.endswith(coda):
             continue
@@ -201,10 +209,26 @@ def _rhyme_ok(onset: str, rhyme: str, tone: str) -> bool:
             continue
         if coda in _STOP_CODAS and tone not in ("", _ACUTE, _DOT):
             continue
+        if tone and tone_at not in _tone_places(nucleus, coda):
+            continue
         if not _onset_agrees(onset, nucleus):
             continue
         return True
     return False
+
+
+def _tone_places(nucleus: str, coda: str) -> tuple[int, ...]:
+    """Where in the vowel group the tone mark may sit."""
+    shaped = [i for i, ch in enumerate(nucleus) if ch in "ăâêôơư"]
+    if shaped:
+        return (shaped[-1],)  # "người", "thuở", "khuyến"
+    if len(nucleus) == 1:
+        return (0,)
+    if coda:
+        return (len(nucleus) - 1,)  # "toán", "huýt"
+    if nucleus in ("oa", "oe", "uy"):
+        return (0, 1)  # old and new style: "hoà"/"hòa", "thuỷ"/"thủy"
+    return (1,) if len(nucleus) == 3 else (0,)  # "ngoài", "khuỷu"; "cái", "của"
 
 
 def _onset_agrees(onset: str, nucleus: str) -> bool:
@@ -221,7 +245,7 @@ def _onset_agrees(onset: str, nucleus: str) -> bool:
 # --------------------------------------------------------------------------- detection
 
 # TCVN3 codes that are not letters in windows-1252: never inside a real word.
-_TCVN3_SYMBOLS = frozenset(ch for ch in TCVN3_TABLE if not ch.isalpha())
+_TCVN3_SYMBOLS = frozenset(ch for ch in TCVN3_TABLE if ch < "\u00c0" or ch in "×÷")
 _LATIN1_HIGH = re.compile(r"[\u00a1-\u00ff]")
 # Letters that no windows-1252 reading of legacy bytes can produce: a line holding them is
 # (at least partly) real Unicode Vietnamese.
@@ -232,16 +256,27 @@ _UNICODE_ONLY_VI = re.compile(
 
 @dataclass(frozen=True)
 class Votes:
-    """How a stretch of text reads in one legacy encoding."""
+    """How a stretch of text reads in one legacy encoding.
+
+    Words for are counted once each: "Bö" three times in a German text is one word.
+    """
 
     encoding: str
-    for_: int = 0  # words malformed as written, well-formed converted
+    for_words: frozenset[str] = frozenset()  # malformed as written, well-formed converted
     against: int = 0  # words changed by the conversion into something malformed
-    strong: int = 0  # "for" words that cannot be real text (TCVN3 symbols inside a word)
+    strong_words: frozenset[str] = frozenset()  # "for" words no real text has ("B¸o")
+
+    @property
+    def for_(self) -> int:
+        return len(self.for_words)
+
+    @property
+    def strong(self) -> int:
+        return len(self.strong_words)
 
     def __add__(self, other: Votes) -> Votes:
-        return Votes(self.encoding, self.for_ + other.for_, self.against + other.against,
-                     self.strong + other.strong)
+        return Votes(self.encoding, self.for_words | other.for_words,
+                     self.against + other.against, self.strong_words | other.strong_words)
 
     def sure(self) -> bool:
         """Enough on its own: two words for and at most a third as many against, or one
@@ -255,12 +290,17 @@ class Votes:
         return self.for_ >= 1 and self.for_ > 2 * self.against
 
 
+# Letters of Latin scripts (Vietnamese among them) and combining marks: a word is a run of
+# these; digits, fractions, punctuation and other scripts separate words.
+_LETTERS = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u036f"
+
+
 @lru_cache(maxsize=4)
 def _tokens_of(encoding: str) -> re.Pattern[str]:
     if encoding == TCVN3:
         symbols = re.escape("".join(sorted(_TCVN3_SYMBOLS)))
-        return re.compile(rf"(?:[^\W\d_]|[{symbols}])+")
-    return re.compile(r"[^\W\d_]+")
+        return re.compile(rf"[{_LETTERS}{symbols}]+")
+    return re.compile(rf"[{_LETTERS}]+")
 
 
 def _vote(word: str, encoding: str, *, skip_valid: bool = False) -> tuple[int, int, int, str]:
@@ -277,12 +317,14 @@ def _vote(word: str, encoding: str, *, skip_valid: bool = False) -> tuple[int, i
         converted = decode_tcvn3(word)
     if converted == word or len(word) < 2:
         return 0, 0, 0, converted
-    if encoding == TCVN3:
+    if len(word) < 3:  # too short to be sure of on its own ("¡C", German "Bö")
+        strong = False
+    elif encoding == TCVN3:
         strong = any(ch in _TCVN3_SYMBOLS for ch in word)
     else:  # a VNI word whose reading has a letter that Latin-1 cannot hold
         strong = any(ch > "\u00ff" for ch in converted)
-    if _is_abbreviation(converted):  # "C§" -> "CĐ", "L§L§" -> "LĐLĐ"
-        return (1, 0, 1, converted) if strong else (0, 0, 0, converted)
+    if _is_abbreviation(converted):  # "C§" -> "CĐ", "L§L§" -> "LĐLĐ": sure when Đ appears
+        return (1, 0, 1, converted) if "Đ" in converted else (0, 0, 0, converted)
     if not is_syllable(converted):
         return 0, 0 if skip_valid and is_syllable(word) else 1, 0, converted
     if is_syllable(word):
@@ -292,8 +334,8 @@ def _vote(word: str, encoding: str, *, skip_valid: bool = False) -> tuple[int, i
 
 def _is_abbreviation(word: str) -> bool:
     """Capital consonants only, as in "CĐ", "LĐLĐ", "ĐTN": no vowel to check a syllable by."""
-    return len(word) >= 2 and word.isupper() and not any(
-        ch in _VOWELS for ch in unicodedata.normalize("NFD", word.lower()))
+    return len(word) >= 2 and all("A" <= ch <= "Z" or ch == "Đ" for ch in word) and not any(
+        ch in "AEIOUY" for ch in word)
 
 
 def score(text: str, encoding: str) -> Votes:
@@ -303,12 +345,19 @@ def score(text: str, encoding: str) -> Votes:
     well-formed as written do not vote against: they are the Unicode part of the line.
     """
     skip_valid = bool(_UNICODE_ONLY_VI.search(text))
-    total = Votes(encoding)
+    for_words: set[str] = set()
+    strong_words: set[str] = set()
+    against = 0
     for match in _tokens_of(encoding).finditer(text):
-        if _LATIN1_HIGH.search(match.group()):
-            f, a, s, _ = _vote(match.group(), encoding, skip_valid=skip_valid)
-            total = total + Votes(encoding, f, a, s)
-    return total
+        word = match.group()
+        if _LATIN1_HIGH.search(word):
+            f, a, s, _ = _vote(word, encoding, skip_valid=skip_valid)
+            against += a
+            if f:
+                for_words.add(word)
+            if s:
+                strong_words.add(word)
+    return Votes(encoding, frozenset(for_words), against, frozenset(strong_words))
 
 
 def detect(text: str) -> str | None:
@@ -368,13 +417,16 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     if document is None:
         best = max(totals.values(), key=lambda v: (v.for_, -v.against))
         document = best.encoding if best.sure() else None
+    # A line may be sure of an encoding the text as a whole reads against (a German text
+    # with "Bö" in one line): the whole text has the last word.
+    allowed = {enc for enc, v in totals.items() if v.for_ > v.against or enc == hint}
     used: str | None = None
     out = []
     for line, votes in zip(lines, per_line, strict=True):
         if votes is None:
             out.append(line)
             continue
-        encoding = _line_encoding(votes, document)
+        encoding = _line_encoding(votes, document, allowed)
         if encoding is None:
             out.append(line)
             continue
@@ -389,10 +441,11 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     return unicodedata.normalize("NFC", "\n".join(out)), used
 
 
-def _line_encoding(votes: dict[str, Votes], document: str | None) -> str | None:
+def _line_encoding(votes: dict[str, Votes], document: str | None,
+                   allowed: set[str]) -> str | None:
     if document is not None and votes[document].likely():
         return document
-    sure = [v for v in votes.values() if v.sure()]
+    sure = [v for v in votes.values() if v.sure() and v.encoding in allowed]
     if not sure:
         return None
     return max(sure, key=lambda v: (v.for_, -v.against)).encoding

@@ -229,6 +229,11 @@ ORDINARY = [
     "« Bonjour » ; “quoted” ; — dash ; naïve résumé coördinate",
     "def f(x): return {'é': x ** 2}  # ½ µs",
     "Ðорога; Æsir; Ørsted; Þór; ßtraße",
+    "¡C",  # a stray byte of another charset
+    "Ð\x9fÑ\x80Ð¾Ñ\x84Ð¸Ð»Ñ\x8c",  # UTF-8 Cyrillic read as Latin-1
+    "Jessie lauert! Die Bö. Der Großschot\nwettern die Boote in Bö um Bö, stehen starr\n"
+    "ich badete in deinem Haß und schwor gegen den Wind, daß er",
+    "Ñandú, Ñuñoa; ¡Hola, señor! ¿Qué tal? Añejo, niño, año",
 ]
 
 
