@@ -285,6 +285,10 @@ class Votes:
             return True
         return self.for_ >= 1 and self.strong >= 1 and self.against == 0
 
+    def decisive(self) -> bool:
+        """So clear for a whole text that a line with nothing against follows it."""
+        return self.for_ >= 3 and self.for_ >= 10 * self.against
+
     def likely(self) -> bool:
         """Enough when the document (or its font) already says this encoding."""
         return self.for_ >= 1 and self.for_ > 2 * self.against
@@ -303,7 +307,8 @@ def _tokens_of(encoding: str) -> re.Pattern[str]:
     return re.compile(rf"[{_LETTERS}]+")
 
 
-def _vote(word: str, encoding: str, *, skip_valid: bool = False) -> tuple[int, int, int, str]:
+@lru_cache(maxsize=65536)
+def _vote(word: str, encoding: str, skip_valid: bool = False) -> tuple[int, int, int, str]:
     """(for, against, strong, converted) for one word.
 
     ``skip_valid``: a word that is a syllable as written casts no vote against (in a line
@@ -348,10 +353,9 @@ def score(text: str, encoding: str) -> Votes:
     for_words: set[str] = set()
     strong_words: set[str] = set()
     against = 0
-    for match in _tokens_of(encoding).finditer(text):
-        word = match.group()
-        if _LATIN1_HIGH.search(word):
-            f, a, s, _ = _vote(word, encoding, skip_valid=skip_valid)
+    for word in _tokens_of(encoding).findall(text):
+        if not word.isascii():
+            f, a, s, _ = _vote(word, encoding, skip_valid)
             against += a
             if f:
                 for_words.add(word)
@@ -383,7 +387,7 @@ def _fix_words(line: str, encoding: str) -> str:
 def _fix_line(line: str, encoding: str) -> str:
     def repl(match: re.Match[str]) -> str:
         word = match.group()
-        return _fix_case(word, DECODERS[encoding](word), encoding)
+        return word if word.isascii() else _fix_case(word, _vote(word, encoding)[3], encoding)
     return _tokens_of(encoding).sub(repl, line)
 
 
@@ -407,7 +411,7 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     only lines that are sure on their own are.  A line that also holds letters only real
     Unicode can have (ư, ạ, đ ...) is a mixed line: just its voting words are converted.
     """
-    if not text or not _LATIN1_HIGH.search(text):
+    if not text or not _LATIN1_HIGH.search(text) or (hint is None and not _any_for(text)):
         return text, None
     lines = text.split("\n")
     per_line = [{enc: score(line, enc) for enc in (TCVN3, VNI)}
@@ -420,17 +424,20 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     # A line may be sure of an encoding the text as a whole reads against (a German text
     # with "Bö" in one line): the whole text has the last word.
     allowed = {enc for enc, v in totals.items() if v.for_ > v.against or enc == hint}
+    decisive = document is not None and (document == hint or totals[document].decisive())
     used: str | None = None
     out = []
     for line, votes in zip(lines, per_line, strict=True):
         if votes is None:
             out.append(line)
             continue
+        mixed = bool(_UNICODE_ONLY_VI.search(line))
         encoding = _line_encoding(votes, document, allowed)
+        if encoding is None and decisive and not mixed and votes[str(document)].against == 0:
+            encoding = document  # "Sôn" alone reads well both ways: the text decides
         if encoding is None:
             out.append(line)
             continue
-        mixed = bool(_UNICODE_ONLY_VI.search(line))
         fixed = _fix_words(line, encoding) if mixed else _fix_line(line, encoding)
         if fixed != line:
             used = used or encoding
@@ -439,6 +446,16 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     if used is None:
         return text, None
     return unicodedata.normalize("NFC", "\n".join(out)), used
+
+
+def _any_for(text: str) -> bool:
+    """Does any word of ``text`` vote for a legacy reading?  Most texts have none: this
+    looks at each distinct word once, so they are let through quickly."""
+    for encoding in (TCVN3, VNI):
+        words = {w for w in _tokens_of(encoding).findall(text) if not w.isascii()}
+        if any(_vote(word, encoding)[0] for word in words):
+            return True
+    return False
 
 
 def _line_encoding(votes: dict[str, Votes], document: str | None,

@@ -190,7 +190,7 @@ def test_capitals_typed_in_tcvn3_come_back_capital() -> None:
 
 
 def test_a_whole_document_and_its_short_lines() -> None:
-    text = "\n".join(PHRASES[:4] + ["Hà Nội", "Kết quả", "35", "Nguyễn Văn An"])
+    text = "\n".join(PHRASES[:4] + ["Hà Nội", "Kết quả", "35", "Nguyễn Văn An", "Sơn"])
     fixed, encoding = fix_legacy(to_tcvn3(text))
     assert (fixed, encoding) == (text, TCVN3)
     fixed, encoding = fix_legacy(to_vni(text))
