@@ -424,7 +424,11 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
     # A line may be sure of an encoding the text as a whole reads against (a German text
     # with "Bö" in one line): the whole text has the last word.
     allowed = {enc for enc, v in totals.items() if v.for_ > v.against or enc == hint}
-    decisive = document is not None and (document == hint or totals[document].decisive())
+    # Only a text wholly in a legacy encoding (no letter that only Unicode has) converts
+    # lines whose words read well both ways: in a Unicode text, "Tôi" is Unicode.
+    pure = not _UNICODE_ONLY_VI.search(text)
+    decisive = pure and document is not None and (
+        document == hint or totals[document].decisive())
     used: str | None = None
     out = []
     for line, votes in zip(lines, per_line, strict=True):

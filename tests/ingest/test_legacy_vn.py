@@ -38,7 +38,16 @@ from ingest.parse import parse_message
 from ldl.app import App
 from storage.models import Attachment, Message
 from tests.conftest import SAMPLE_DIRECTORY, Ldl
-from tests.ingest.builders import DOCX, build_message, build_rfc2231_filename_message
+from tests.ingest.builders import (
+    DOC,
+    DOCX,
+    XLSX,
+    build_message,
+    build_rfc2231_filename_message,
+    make_doc,
+    make_xlsx,
+    require_tools,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -258,6 +267,7 @@ def _legacy_docx(font: str = ".VnTime") -> bytes:
     for phrase in ["Báo cáo kết quả thực hiện quý I năm 2021",
                    "Kính gửi: Liên đoàn Lao động quận Long Biên"]:
         document.add_paragraph().add_run(to_tcvn3(phrase)).font.name = font
+    document.add_paragraph("Tôi là")  # Unicode that a TCVN3 reading would change ("Tụi")
     paragraph = document.add_paragraph()
     paragraph.add_run("Tổng số đoàn viên: ")  # a Unicode run beside a legacy one
     paragraph.add_run(to_tcvn3("35 người")).font.name = font
@@ -272,6 +282,7 @@ def _legacy_docx(font: str = ".VnTime") -> bytes:
 EXPECTED_DOCX_TEXT = ("CÔNG ĐOÀN TRƯỜNG MẦM NON HOA SỮA\n"
                       "Báo cáo kết quả thực hiện quý I năm 2021\n"
                       "Kính gửi: Liên đoàn Lao động quận Long Biên\n"
+                      "Tôi là\n"
                       "Tổng số đoàn viên: 35 người\nNữ | 28")
 
 
@@ -303,6 +314,30 @@ def test_parse_converts_subject_body_file_name_and_docx() -> None:
     assert att.legacy_encoding == TCVN3 and "converted from TCVN3" in (att.error or "")
     assert any(d.startswith("subject: converted from TCVN3") for d in doc.defects)
     assert any(d.startswith("body: converted from VNI") for d in doc.defects)
+
+
+def test_old_word_97_file_in_tcvn3() -> None:
+    require_tools("antiword")
+    lines = ["Báo cáo kết quả thực hiện quý I năm 2021",
+             "Công đoàn cơ sở Trường THCS Ngọc Lâm"]
+    raw = build_message("BC quy 1", "a@b.vn", attachments=[
+        ("bc.doc", make_doc([to_tcvn3(line) for line in lines]), DOC)])
+    att = parse_message(raw).attachments[0]
+    assert att.status == "ok", att.error
+    assert att.text == "\n".join(lines)
+    assert att.legacy_encoding == TCVN3 and att.error == "text converted from TCVN3 (ABC, .VnTime)"
+
+
+def test_spreadsheet_cells_in_vni() -> None:
+    rows = [["STT", "Nội dung", "Số lượng"], [1, "Đoàn viên công đoàn", 35],
+            [2, "Nữ công nhân viên chức", 28]]
+    encoded = [[to_vni(c) if isinstance(c, str) else c for c in row] for row in rows]
+    raw = build_message("BC quy 1", "a@b.vn", attachments=[
+        ("bc.xlsx", make_xlsx(encoded), XLSX)])
+    att = parse_message(raw).attachments[0]
+    assert att.legacy_encoding == VNI
+    for phrase in ("Nội dung", "Đoàn viên công đoàn", "Nữ công nhân viên chức"):
+        assert phrase in att.text
 
 
 def test_ordinary_mail_is_left_alone() -> None:
