@@ -43,6 +43,7 @@ from tests.ingest.builders import (
     DOCX,
     XLSX,
     build_message,
+    build_raw_message,
     build_rfc2231_filename_message,
     make_doc,
     make_xlsx,
@@ -370,6 +371,26 @@ def test_rfc2231_file_name_in_tcvn3(charset: str) -> None:
     assert doc.attachments[0].filename == \
         "Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc"
     assert doc.attachments[0].legacy_encoding == TCVN3
+
+
+@pytest.mark.parametrize("encode", [to_tcvn3, to_vni])
+@pytest.mark.parametrize("charset", [None, "iso-8859-1"])
+def test_old_client_8bit_mail_without_a_true_charset(encode: object, charset: str | None) -> None:
+    # Outlook Express on a machine with an ABC or VNI keyboard sends the font's bytes as
+    # they are: raw 8-bit headers, a body labelled Latin-1 or not labelled at all.  A
+    # windows-1258 guess must not get there first ("kÕt" read as "kƠt").
+    assert callable(encode)
+    subject, body = "Báo cáo kết quả quý I năm 2021", "Kính gửi: Liên đoàn Lao động quận"
+    ctype = f"text/plain; charset={charset}" if charset else "text/plain"
+    raw = build_raw_message([
+        b"From: cdcs@example.vn", b"To: ldl@example.vn",
+        b"Subject: " + encode(subject).encode("cp1252"),
+        b"Date: Wed, 10 Mar 2021 09:15:00 +0700", b"MIME-Version: 1.0",
+        f"Content-Type: {ctype}".encode(), b"Content-Transfer-Encoding: 8bit"],
+        encode(body).encode("cp1252"))
+    doc = parse_message(raw)
+    assert doc.subject == subject
+    assert doc.body_text == body
 
 
 # --------------------------------------------------------------------------- end to end
