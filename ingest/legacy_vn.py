@@ -149,7 +149,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 _ONSETS = ("ngh", "ng", "gh", "gi", "ch", "kh", "nh", "ph", "qu", "th", "tr",
-           "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+           "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "r", "s", "t", "v", "x", "")
 # Vowel groups (toneless) that end a syllable: no final consonant may follow.
 _OPEN_NUCLEI = _words(
     "ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ưa ua oai oay oeo iêu yêu uây uôi uya "
@@ -204,6 +204,8 @@ def _rhyme_ok(onset: str, rhyme: str, tone: str, tone_at: int) -> bool:
             continue
         if coda:
             if nucleus not in _FREE_NUCLEI and nucleus not in _CLOSED_NUCLEI:
+                continue
+            if nucleus == "oo" and coda not in ("ng", "c"):  # "xoong", "moóc"
                 continue
         elif nucleus not in _FREE_NUCLEI and nucleus not in _OPEN_NUCLEI:
             continue
@@ -264,7 +266,8 @@ class Votes:
     encoding: str
     for_words: frozenset[str] = frozenset()  # malformed as written, well-formed converted
     against: int = 0  # words changed by the conversion into something malformed
-    strong_words: frozenset[str] = frozenset()  # "for" words no real text has ("B¸o")
+    strong_words: frozenset[str] = frozenset()  # "for" words other text hardly has ("vµ")
+    sole_words: frozenset[str] = frozenset()  # "for" words enough on their own ("B¸o", "C§")
 
     @property
     def for_(self) -> int:
@@ -276,14 +279,25 @@ class Votes:
 
     def __add__(self, other: Votes) -> Votes:
         return Votes(self.encoding, self.for_words | other.for_words,
-                     self.against + other.against, self.strong_words | other.strong_words)
+                     self.against + other.against, self.strong_words | other.strong_words,
+                     self.sole_words | other.sole_words)
 
     def sure(self) -> bool:
-        """Enough on its own: two words for and at most a third as many against, or one
-        word that only the legacy reading explains and nothing against."""
-        if self.for_ >= 2 and self.for_ >= 3 * self.against:
+        """Enough on its own: at most a third as many words against as for, and
+
+        * a word no real text has ("B¸o": a symbol inside a word, "C§" for "CĐ") with
+          another word for or nothing against; else
+        * TCVN3: two words for, one of them telling ("vµ"); Albanian "të në" is not;
+        * VNI: two different words for.  VNI has no symbols, and single words of other
+          languages read as VNI ("aún", "Töm", "où").
+        """
+        if self.for_ < 1 or self.for_ < 3 * self.against:
+            return False
+        if self.sole_words and (self.for_ >= 2 or self.against == 0):
             return True
-        return self.for_ >= 1 and self.strong >= 1 and self.against == 0
+        if self.encoding == VNI:
+            return self.for_ >= 2
+        return self.for_ >= 2 and self.strong >= 1
 
     def decisive(self) -> bool:
         """So clear for a whole text that a line with nothing against follows it."""
@@ -301,15 +315,18 @@ _LETTERS = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0300-\u
 
 @lru_cache(maxsize=4)
 def _tokens_of(encoding: str) -> re.Pattern[str]:
+    """Words: runs of letters (and for TCVN3, its symbols), not "c«" of "»%c«" (a format
+    placeholder in guillemets), "l«" of "»-l«" (an option) nor "n" of an escape "\\n"."""
+    chars = _LETTERS
     if encoding == TCVN3:
-        symbols = re.escape("".join(sorted(_TCVN3_SYMBOLS)))
-        return re.compile(rf"[{_LETTERS}{symbols}]+")
-    return re.compile(rf"[{_LETTERS}]+")
+        chars += re.escape("".join(sorted(_TCVN3_SYMBOLS)))
+    return re.compile(rf"(?<![%\\{chars}])(?<!(?<![{_LETTERS}])-)[{chars}]+")
 
 
 @lru_cache(maxsize=65536)
 def _vote(word: str, encoding: str, skip_valid: bool = False) -> tuple[int, int, int, str]:
-    """(for, against, strong, converted) for one word.
+    """(for, against, strength, converted) for one word; strength 1 for a telling word,
+    2 for one that is enough on its own (see :meth:`Votes.sure`).
 
     ``skip_valid``: a word that is a syllable as written casts no vote against (in a line
     that holds real Unicode Vietnamese, such words are simply Unicode).
@@ -322,19 +339,19 @@ def _vote(word: str, encoding: str, skip_valid: bool = False) -> tuple[int, int,
         converted = decode_tcvn3(word)
     if converted == word or len(word) < 2:
         return 0, 0, 0, converted
-    if len(word) < 3:  # too short to be sure of on its own ("¡C", German "Bö")
-        strong = False
-    elif encoding == TCVN3:
-        strong = any(ch in _TCVN3_SYMBOLS for ch in word)
-    else:  # a VNI word whose reading has a letter that Latin-1 cannot hold
-        strong = any(ch > "\u00ff" for ch in converted)
     if _is_abbreviation(converted):  # "C§" -> "CĐ", "L§L§" -> "LĐLĐ": sure when Đ appears
-        return (1, 0, 1, converted) if "Đ" in converted else (0, 0, 0, converted)
+        return (1, 0, 2, converted) if "Đ" in converted else (0, 0, 0, converted)
     if not is_syllable(converted):
         return 0, 0 if skip_valid and is_syllable(word) else 1, 0, converted
     if is_syllable(word):
         return 0, 0, 0, converted
-    return 1, 0, int(strong), converted
+    if encoding == TCVN3:
+        if not any(ch in _TCVN3_SYMBOLS for ch in word):
+            return 1, 0, 0, converted  # Latin letters only: "të" may be Albanian
+        # a symbol inside a word; two characters ("¡C") could be another charset's bytes
+        return 1, 0, 2 if len(word) >= 3 else 1, converted
+    # a VNI reading with a letter Latin-1 cannot hold ("ñoaøn" -> "đoàn")
+    return 1, 0, int(any(ch > "\u00ff" for ch in converted)), converted
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -352,16 +369,20 @@ def score(text: str, encoding: str) -> Votes:
     skip_valid = bool(_UNICODE_ONLY_VI.search(text))
     for_words: set[str] = set()
     strong_words: set[str] = set()
+    sole_words: set[str] = set()
     against = 0
     for word in _tokens_of(encoding).findall(text):
         if not word.isascii():
             f, a, s, _ = _vote(word, encoding, skip_valid)
             against += a
             if f:
-                for_words.add(word)
+                for_words.add(word.lower())
             if s:
-                strong_words.add(word)
-    return Votes(encoding, frozenset(for_words), against, frozenset(strong_words))
+                strong_words.add(word.lower())
+            if s == 2:
+                sole_words.add(word.lower())
+    return Votes(encoding, frozenset(for_words), against, frozenset(strong_words),
+                 frozenset(sole_words))
 
 
 def detect(text: str) -> str | None:
@@ -436,7 +457,7 @@ def fix_legacy(text: str, hint: str | None = None) -> tuple[str, str | None]:
             out.append(line)
             continue
         mixed = bool(_UNICODE_ONLY_VI.search(line))
-        encoding = _line_encoding(votes, document, allowed)
+        encoding = _line_encoding(votes, document, allowed, mixed)
         if encoding is None and decisive and not mixed and votes[str(document)].against == 0:
             encoding = document  # "Sôn" alone reads well both ways: the text decides
         if encoding is None:
@@ -462,11 +483,14 @@ def _any_for(text: str) -> bool:
     return False
 
 
-def _line_encoding(votes: dict[str, Votes], document: str | None,
-                   allowed: set[str]) -> str | None:
-    if document is not None and votes[document].likely():
+def _line_encoding(votes: dict[str, Votes], document: str | None, allowed: set[str],
+                   mixed: bool) -> str | None:
+    """The encoding a line is converted from, if any.  A mixed line (with letters only
+    Unicode has) needs a word no real text has: Romanian "În" is not TCVN3 "ẻn"."""
+    candidates = [v for v in votes.values() if v.strong or not mixed]
+    if document is not None and votes[document] in candidates and votes[document].likely():
         return document
-    sure = [v for v in votes.values() if v.sure() and v.encoding in allowed]
+    sure = [v for v in candidates if v.sure() and v.encoding in allowed]
     if not sure:
         return None
     return max(sure, key=lambda v: (v.for_, -v.against)).encoding

@@ -244,6 +244,23 @@ ORDINARY = [
     "Jessie lauert! Die Bö. Der Großschot\nwettern die Boote in Bö um Bö, stehen starr\n"
     "ich badete in deinem Haß und schwor gegen den Wind, daß er",
     "Ñandú, Ñuñoa; ¡Hola, señor! ¿Qué tal? Añejo, niño, año",
+    # Translations of free software that an earlier detector converted (of 1.8 million):
+    "Aïn Defla",
+    "Töm papperskorgen",
+    "Reponsa del mandatari HTTP tròp longa",
+    "Desactiva -w, aún cuando haya sido activado implícitamente.",
+    "Ukendt variabel »%s« på »%s«, linje %d.",
+    "Nuk arrij të hap konvertuesin nga '%s' në '%s': %s",
+    "Feil: En tjeneste å vente på må oppgis.",
+    "%s: Flaggan -L given mer än en gång",
+    "Dacă nu este furnizat parametrul DOMENIU_TEXT. În cazul în care",
+    "Neveljavno ime »%s«: neveljaven znak »%c«; dovoljene so samo male črke",
+    "Die Optionen »-l« und »-d« sind notwendig.",
+    "Tâi-oân",
+    "Er is al een nieuwere versie geÃ¯nstalleerd",
+    "Meán-Ghaeilge (900-1200)",
+    "Noû Mecsike",
+    "Sadece GhostScript yazıtiplerini göm",
 ]
 
 
