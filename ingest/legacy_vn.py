@@ -339,25 +339,36 @@ def _vote(word: str, encoding: str, skip_valid: bool = False) -> tuple[int, int,
         converted = decode_tcvn3(word)
     if converted == word or len(word) < 2:
         return 0, 0, 0, converted
-    if _is_abbreviation(converted):  # "C§" -> "CĐ", "L§L§" -> "LĐLĐ": sure when Đ appears
-        return (1, 0, 2, converted) if "Đ" in converted else (0, 0, 0, converted)
+    if _is_abbreviation(converted):  # "C§" -> "CĐ", "c®" -> "cđ": sure when Đ appears
+        return (1, 0, 2, converted) if "đ" in converted.lower() else (0, 0, 0, converted)
     if not is_syllable(converted):
         return 0, 0 if skip_valid and is_syllable(word) else 1, 0, converted
     if is_syllable(word):
         return 0, 0, 0, converted
     if encoding == TCVN3:
-        if not any(ch in _TCVN3_SYMBOLS for ch in word):
-            return 1, 0, 0, converted  # Latin letters only: "të" may be Albanian
-        # a symbol inside a word; two characters ("¡C") could be another charset's bytes
-        return 1, 0, 2 if len(word) >= 3 else 1, converted
-    # a VNI reading with a letter Latin-1 cannot hold ("ñoaøn" -> "đoàn")
-    return 1, 0, int(any(ch > "\u00ff" for ch in converted)), converted
+        if any(ch in _TCVN3_SYMBOLS for ch in word):
+            # a symbol inside a word; two characters ("¡C") could be another charset's
+            return 1, 0, 2 if len(word) >= 3 else 1, converted
+        # a capital inside a small word ("tiÕp", "NguyÔn"): the VN3 codes of ế, ễ ...
+        # are capitals of windows-1252; only Latin letters otherwise ("të": Albanian?)
+        if not _INNER_CAPITAL.search(word):
+            return 1, 0, 0, converted
+        return 1, 0, 2 if len(word) >= 4 else 1, converted
+    # a VNI reading with a letter Latin-1 cannot hold ("ñoaøn" -> "đoàn"); with two
+    # codes in one word ("Ñöùc" -> "Đức"), no other language reads so
+    if not any(ch > "\u00ff" for ch in converted):
+        return 1, 0, 0, converted
+    return 1, 0, 2 if sum(not ch.isascii() for ch in word) >= 2 else 1, converted
+
+
+_INNER_CAPITAL = re.compile(r"[a-z][\u00c0-\u00de]")
 
 
 def _is_abbreviation(word: str) -> bool:
-    """Capital consonants only, as in "CĐ", "LĐLĐ", "ĐTN": no vowel to check a syllable by."""
-    return len(word) >= 2 and all("A" <= ch <= "Z" or ch == "Đ" for ch in word) and not any(
-        ch in "AEIOUY" for ch in word)
+    """Consonants only, in one case, as in "CĐ", "LĐLĐ", "cđ": no vowel to check by."""
+    return (len(word) >= 2 and (word.isupper() or word.islower())
+            and all(ch.isascii() and ch.isalpha() or ch in "đĐ" for ch in word)
+            and not any(ch in "aeiouy" for ch in word.lower()))
 
 
 def score(text: str, encoding: str) -> Votes:

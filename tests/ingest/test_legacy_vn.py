@@ -241,6 +241,7 @@ ORDINARY = [
     "Ðорога; Æsir; Ørsted; Þór; ßtraße",
     "¡C",  # a stray byte of another charset
     "Ð\x9fÑ\x80Ð¾Ñ\x84Ð¸Ð»Ñ\x8c",  # UTF-8 Cyrillic read as Latin-1
+    "Ð´Ð°Ð½Ð½Ð¾Ðµ Ð¿Ð¸Ñ\x81Ñ\x8cÐ¼Ð¾, Ñf.Ðº. Ð² Ð½ÐµÐ¼",
     "Jessie lauert! Die Bö. Der Großschot\nwettern die Boote in Bö um Bö, stehen starr\n"
     "ich badete in deinem Haß und schwor gegen den Wind, daß er",
     "Ñandú, Ñuñoa; ¡Hola, señor! ¿Qué tal? Añejo, niño, año",
