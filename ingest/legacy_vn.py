@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,9 +121,6 @@ def _decode_vni(text: str) -> tuple[str, int]:
         out.append(base)
         i += 1
     return "".join(out), orphans
-
-
-DECODERS: dict[str, Callable[[str], str]] = {TCVN3: decode_tcvn3, VNI: decode_vni}
 
 
 def font_encoding(font: str | None) -> tuple[str, bool] | None:
@@ -499,7 +496,7 @@ def _line_encoding(votes: dict[str, Votes], document: str | None, allowed: set[s
     """The encoding a line is converted from, if any.  A mixed line (with letters only
     Unicode has) needs a word no real text has: Romanian "În" is not TCVN3 "ẻn"."""
     candidates = [v for v in votes.values() if v.strong or not mixed]
-    if document is not None and votes[document] in candidates and votes[document].likely():
+    if any(v.encoding == document and v.likely() for v in candidates):
         return document
     sure = [v for v in candidates if v.sure() and v.encoding in allowed]
     if not sure:
