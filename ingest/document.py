@@ -24,6 +24,9 @@ class AttachmentDoc:
     status: str = "pending"  # ok | empty | skipped | failed | pending
     error: str | None = None
     heading: str = ""  # first meaningful line of the document, for attribution and titles
+    # "tcvn3" or "vni" when the text or the file name was typed in a legacy Vietnamese
+    # font and converted to Unicode (see ingest.legacy_vn); None otherwise.
+    legacy_encoding: str | None = None
 
 
 @dataclass

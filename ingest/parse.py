@@ -35,8 +35,16 @@ import mailparser
 
 from ingest.document import AttachmentDoc, MessageDoc
 from ingest.extract import ExtractLimits, extract_text
+from ingest.legacy_docx import apply_paragraphs, legacy_paragraphs
+from ingest.legacy_vn import ENCODING_NAMES, fix_legacy
 from ingest.received import parse_date
-from ingest.textdecode import decode_bytes, find_urls, html_to_text, normalize_text
+from ingest.textdecode import (
+    decode_bytes,
+    find_urls,
+    first_heading,
+    html_to_text,
+    normalize_text,
+)
 
 MAX_MIME_DEPTH = 40  # deeper structures are hostile; their content is ignored
 MAX_ATTACHMENTS = 200
@@ -495,4 +503,61 @@ def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> Message
     doc.defects = list(dict.fromkeys(doc.defects + walk.defects))[:MAX_DEFECTS]
     for attachment in doc.attachments:
         extract_text(attachment, limits)
+    fix_legacy_encodings(doc)
     return doc
+
+
+# --------------------------------------------------------------------------- legacy fonts
+
+_DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "application/vnd.ms-word.document.macroenabled.12")
+
+
+def fix_legacy_encodings(doc: MessageDoc) -> None:
+    """Text typed in TCVN3 (".VnTime") or VNI fonts, in Unicode before any rule reads it.
+
+    The one place where subject, sender name, body, file names and attachment text enter
+    the rules after decoding and extraction (see :mod:`ingest.legacy_vn`).  Every
+    conversion is written down: in ``doc.defects`` for the message's own fields, and for
+    an attachment in ``legacy_encoding`` and its extraction notes, which ``ldl triage
+    show`` prints.
+    """
+    for name in ("subject", "from_name", "body_text"):
+        fixed, encoding = fix_legacy(getattr(doc, name))
+        if encoding:
+            setattr(doc, name, fixed)
+            label = {"from_name": "sender name", "body_text": "body"}.get(name, name)
+            doc.defects.append(f"{label}: converted from {ENCODING_NAMES[encoding]}")
+    for att in doc.attachments:
+        _fix_attachment(att, doc.defects)
+
+
+def _fix_attachment(att: AttachmentDoc, defects: list[str]) -> None:
+    name, name_encoding = fix_legacy(att.filename)
+    if name_encoding:
+        defects.append(f"file name {att.filename!r}: converted from "
+                       f"{ENCODING_NAMES[name_encoding]}")
+        att.filename, att.legacy_encoding = name, name_encoding
+    if att.status != "ok" or not att.text:
+        return
+    text, encoding = fix_legacy(att.text)
+    how = ""
+    if _is_docx(att):  # the run fonts say it surely, and which runs are capitals
+        paragraphs, font_encoding = legacy_paragraphs(att.payload,
+                                                      scan_body=encoding is not None)
+        if paragraphs:
+            text, encoding = fix_legacy(apply_paragraphs(att.text, paragraphs),
+                                        font_encoding)
+            encoding = encoding or font_encoding
+            how = " (by its fonts)"
+    if not encoding or text == att.text:
+        return
+    att.text, att.heading = text, first_heading(text)
+    att.legacy_encoding = encoding
+    note = f"text converted from {ENCODING_NAMES[encoding]}{how}"
+    att.error = f"{att.error}; {note}" if att.error else note
+
+
+def _is_docx(att: AttachmentDoc) -> bool:
+    return att.payload.startswith(b"PK\x03\x04") and (
+        att.content_type in _DOCX_TYPES or att.filename.lower().endswith((".docx", ".docm")))

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from ingest.legacy_vn import detect as detect_legacy
+
 # --------------------------------------------------------------------------- charsets
 
 _SINGLE_BYTE_PREFIXES = ("iso8859", "cp12", "latin", "mac-", "koi8", "cp8", "cp4", "tis")
@@ -103,6 +105,12 @@ def _best_single_byte(data: bytes, first: str | None) -> tuple[str, str]:
             best = (key, text, codec)
     if best is None:
         return data.decode("latin-1"), "latin-1"
+    if best[2] == "cp1258":
+        # TCVN3 or VNI bytes (a legacy font's text) are windows-1252 characters to
+        # ingest.legacy_vn, which converts them later; windows-1258 would mangle them.
+        legacy = _try_decode(data, "cp1252")
+        if legacy is not None and detect_legacy(legacy):
+            return legacy, "cp1252"
     return best[1], best[2]
 
 

@@ -125,6 +125,9 @@ def triage_show(app: App, message: str) -> None:
                    f"received: {msg.received_at.astimezone(app.settings.tz):%Y-%m-%d %H:%M %Z}"
                    f" ({msg.received_source})\nstatus: {msg.status}"
                    + (f" ({msg.status_reason})" if msg.status_reason else ""))
+        for note in msg.defects or []:  # what was typed in a legacy font and converted
+            if "converted from" in str(note):
+                click.echo(f"note: {note}")
         if item is not None:
             click.echo(f"triage: {item.status}: {item.reason}")
             for cand in item.candidates or []:
