@@ -158,3 +158,13 @@ def test_last_years_subject_on_this_years_report_is_this_years() -> None:
                          text=heading.replace("2021", "2020"),
                          heading=heading.replace("2021", "2020"), status="ok")])
     assert [m.key for m in classify(old, load_calendar(), when).matches] == ["report-2020-h1"]
+
+
+def test_exempt_from_next_years_report(ldl: Ldl, app: App) -> None:
+    year = datetime.now(UTC).year + 1
+    assert ldl("unions", "import", str(SAMPLE_DIRECTORY)).exit_code == 0
+    result = ldl("exempt", "TH01", f"report-{year}-q1", "--reason", "giải thể")
+    assert result.exit_code == 0, result.output
+    out = ldl("status", "--obligation", f"report-{year}-q1", "--format", "json",
+              "--now", f"{year}-03-20T09:00+07:00")
+    assert {r["union_code"]: r["status"] for r in json.loads(out.output)}["TH01"] == "exempt"
