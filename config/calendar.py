@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,9 @@ class RecurringRule:
     keywords: tuple[str, ...] = ()
 
     def spec(self, year: int, tz: ZoneInfo) -> ObligationSpec:
+        return _rule_spec(self, year, tz)
+
+    def _make(self, year: int, tz: ZoneInfo) -> ObligationSpec:
         late_from = date(year, self.month, self.day)
         fmt = {"year": year}
         return ObligationSpec(
@@ -103,6 +106,12 @@ class RecurringRule:
             return None
         middle = key[len(head):len(key) - len(tail)]
         return int(middle) if re.fullmatch(r"\d{4}", middle) else None
+
+
+@lru_cache(maxsize=4096)
+def _rule_spec(rule: RecurringRule, year: int, tz: ZoneInfo) -> ObligationSpec:
+    """A rule's obligation of one year; cached, since the rules ask for the same few often."""
+    return rule._make(year, tz)
 
 
 def _as_year(value: datetime | date | int, tz: ZoneInfo) -> int:
@@ -133,9 +142,13 @@ class Calendar:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @cached_property
+    def _exemplars(self) -> tuple[ObligationSpec, ...]:
+        return self.one_offs + tuple(r.spec(self.first_year, self.tz) for r in self.rules)
+
     def __getstate__(self) -> dict[str, Any]:
-        # the cached ZoneInfo is rebuilt on the other side rather than pickled
-        return {k: v for k, v in self.__dict__.items() if k != "tz"}
+        # only the fields travel; what is cached (zone, exemplars) is rebuilt on the other side
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -172,7 +185,7 @@ class Calendar:
 
         For what does not depend on the year (kind, period, keywords, deadline day).
         """
-        return self.one_offs + tuple(r.spec(self.first_year, self.tz) for r in self.rules)
+        return self._exemplars
 
     def specs_for_years(self, years: Iterable[int]) -> list[ObligationSpec]:
         """The obligations of these years, sorted by deadline then key."""

@@ -659,6 +659,25 @@ def candidate_topics(hits: Sequence[Hit]) -> tuple[set[str], int | None]:
     return set(), None
 
 
+def _year_among_disagreeing(choice: YearChoice, topic: str, hits: Sequence[Hit],
+                            calendar: Calendar, today: date) -> YearChoice:
+    """When sources write different years next to the period, the one whose deadline is
+    nearest the received date wins.
+
+    The calendar has every year, so a subject copied from last year's mail ("BC 6 tháng đầu
+    năm 2020" in June 2021, the file saying 2021) would otherwise name a real, long-closed
+    obligation.  Years that agree, or a lone written year, are kept as written.
+    """
+    if choice.how != "adjacent":
+        return choice
+    written = {found[0] for h in hits if (found := adjacent_year([h], topic, today))}
+    inferred = _inferred_year(topic, calendar, today)
+    if len(written) < 2 or inferred is None or inferred == choice.year or inferred not in written:
+        return choice
+    detail = f"{inferred}: nearest the received date of {sorted(written)} written"
+    return YearChoice(inferred, "adjacent", Evidence("year", "sources disagree", detail, 0.8))
+
+
 def document_topics(hits: Sequence[Hit]) -> dict[str, set[str]]:
     """Per attachment, the topics its title names, else those its file name names.
 
@@ -703,7 +722,8 @@ class _Candidate:
 
 def _candidate(topic: str, score: float, hits: Sequence[Hit], sources: Sequence[Source],
                calendar: Calendar, today: date) -> _Candidate:
-    choice = choose_year(topic, hits, sources, calendar, today)
+    choice = _year_among_disagreeing(choose_year(topic, hits, sources, calendar, today),
+                                     topic, hits, calendar, today)
     years = [choice.year] if choice.year is not None else []
     spec = next((s for s in _specs_for(topic, calendar, years) if s.year == choice.year), None)
     plausible = timing_plausibility(spec, today) if spec is not None else TIMING_FLOOR

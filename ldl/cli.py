@@ -242,9 +242,7 @@ def status(app: App, obligation: str | None, bloc: str | None, years: tuple[int,
         specs = [app.spec(obligation)]
     else:
         specs = calendar.specs_for_years(years or calendar.status_years(moment))
-    with app.sessions.begin() as session:  # a year asked for by --year is made here
-        ensure_obligations(session, calendar, [s.key for s in specs])
-    with app.sessions() as session:
+    with app.sessions() as session:  # computed from the calendar: no row needs making
         rows = compliance.load(session, specs, moment, bloc=bloc)
     records = [r.as_dict() for r in rows]
     if fmt != "table":

@@ -135,3 +135,36 @@ def test_triage_assign_to_an_obligation_of_a_year_not_yet_made(ldl: Ldl, app: Ap
     assert f"report-{year}-y" in obligation_keys(app)
     bad = ldl("triage", "assign", "t@x", "TH01", "--obligation", "report-2019-q1")
     assert bad.exit_code == 2 and f"report-{year}-q1" in bad.output  # nearby keys suggested
+
+
+def test_last_years_subject_on_this_years_report_is_this_years() -> None:
+    """Every year exists now, so a stale subject must not name last year's closed report."""
+    from config.calendar import load_calendar
+    from ingest.classify import classify
+    from ingest.document import AttachmentDoc, MessageDoc
+
+    heading = "BÁO CÁO SƠ KẾT 6 THÁNG ĐẦU NĂM 2021"
+    stale = MessageDoc(subject="BC 6 tháng đầu năm 2020", from_addr="x@y.vn",
+                       body_text="Kính gửi LĐLĐ quận.", attachments=[AttachmentDoc(
+                           "BC_H1_2021.docx", "application/octet-stream", b"data",
+                           text=heading + "\nNội dung", heading=heading, status="ok")])
+    when = datetime(2021, 6, 10, 3, tzinfo=UTC)
+    result = classify(stale, load_calendar(), when)
+    assert [m.key for m in result.matches] == ["report-2021-h1"]
+    # when every source says 2020, it is the 2020 report (sent very late)
+    old = MessageDoc(subject="BC 6 tháng đầu năm 2020", from_addr="x@y.vn",
+                     body_text="Kính gửi LĐLĐ quận.", attachments=[AttachmentDoc(
+                         "BC_H1_2020.docx", "application/octet-stream", b"data",
+                         text=heading.replace("2021", "2020"),
+                         heading=heading.replace("2021", "2020"), status="ok")])
+    assert [m.key for m in classify(old, load_calendar(), when).matches] == ["report-2020-h1"]
+
+
+def test_exempt_from_next_years_report(ldl: Ldl, app: App) -> None:
+    year = datetime.now(UTC).year + 1
+    assert ldl("unions", "import", str(SAMPLE_DIRECTORY)).exit_code == 0
+    result = ldl("exempt", "TH01", f"report-{year}-q1", "--reason", "giải thể")
+    assert result.exit_code == 0, result.output
+    out = ldl("status", "--obligation", f"report-{year}-q1", "--format", "json",
+              "--now", f"{year}-03-20T09:00+07:00")
+    assert {r["union_code"]: r["status"] for r in json.loads(out.output)}["TH01"] == "exempt"
