@@ -245,15 +245,18 @@ def find_name(parts: NameParts, segs: Sequence[tuple[str, ...]],
         if d[0] not in tokens and not any(t in tokens for t in d):
             continue
         mask = type_mask(tokens)
-        for i, _j, n in _runs(d, tokens):
-            if all(mask[i:i + n]):
-                continue  # "ban" inside "uy ban" names nobody
-            run = _text_run(tokens, mask, i, n, vocab)
+        # type words between distinctive ones ("Y tế quận Long Biên") do not break a name
+        keep = [k for k, masked in enumerate(mask) if not masked]
+        core = [tokens[k] for k in keep]
+        unmasked = [False] * len(core)
+        for i, _j, n in _runs(d, core):
+            run = _text_run(core, unmasked, i, n, vocab)
             f1 = 2.0 * n / (len(d) + max(run, n))
             if n < len(d):
                 f1 *= n / len(d)  # part of a name ("Đồng" of "Sài Đồng") is little evidence
-            before = _type_prefix(tokens, mask, i)
+            start, end = keep[i], keep[i + n - 1] + 1
+            before = _type_prefix(tokens, mask, start)
             score = f1 * _type_factor(parts, before, vocab.shared(parts.distinct))
             if best is None or score > best.score:
-                best = Mention(score, " ".join(seg[max(0, i - 3):i + n]))
+                best = Mention(score, " ".join(seg[max(0, start - 3):end]))
     return best
