@@ -38,7 +38,7 @@ TYPE_PHRASES: tuple[str, ...] = tuple(sorted({
     "trung tam", "benh vien", "tram y te", "tram", "mam non", "mau giao", "tieu hoc",
     "trung hoc co so", "trung hoc pho thong", "lien cap", "chi cuc", "kho bac nha nuoc",
     "kho bac", "ban quan ly", "co quan", "van phong", "phong", "doi", "hop tac xa",
-    "cong doan co so", "cong doan", "truong", "don vi", "cdcs",
+    "cong doan co so", "cong doan", "truong", "don vi", "cdcs", "ban chap hanh",
 }, key=lambda p: (-len(p.split()), p)))
 TYPE_WORDS: frozenset[str] = frozenset(w for p in TYPE_PHRASES for w in p.split())
 # What kind of body a type phrase says: two kinds conflict unless one contains the other

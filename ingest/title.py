@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.textnorm import fold
+from ingest.textnorm import fold, loose_pattern
 
 HEAD_LINES = 40  # the title is near the top: never look further
 MAX_TITLE_LINES = 3  # "BÁO CÁO" / "Kết quả ..." / "quý I năm 2021"
 MAX_TITLE_CHARS = 300
+MAX_LETTERHEAD_LINES = 10  # a letterhead is the first lines of the page
+MAX_LETTERHEAD_CHARS = 100
 
 # Folded first words of a document title (the kind of document).
 TITLE_OPENERS: tuple[str, ...] = (
@@ -37,12 +39,30 @@ LETTERHEAD_OPENERS: tuple[str, ...] = (
     "phong ", "trung tam", "benh vien", "tram ", "kho bac", "chi cuc", "hoi ", "quan ",
     "tong cong ty", "doan ", "kinh gui", "v/v", "ve viec",
 )
+UNION_OPENERS: tuple[str, ...] = (
+    "cong doan", "cdcs", "cd ", "bch cong doan", "ban chap hanh", "lien doan lao dong", "ldld",
+)
 DATE_LINE_RE = re.compile(r"\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\b|"
                           r"\bngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\b")
 # A line that starts the body: the title is over.
 BODY_OPENERS: tuple[str, ...] = (
     "kinh gui", "can cu", "thuc hien", "i.", "i ", "1.", "1 ", "phan ", "a.", "dac diem",
     "tinh hinh", "ten don vi", "ho va ten", "stt", "ten mo hinh", "thuc hien ke hoach",
+)
+
+
+# The right-hand column of a letterhead (motto, place and date).  A PDF often returns it on
+# the same line as the left-hand one ("CĐCS TRƯỜNG MN HOA SỮA   Độc lập - Tự do - Hạnh
+# phúc"): it is cut out so the left column reads alone.
+RIGHT_COLUMN_RE = re.compile(
+    "|".join([
+        loose_pattern("cong hoa xa hoi chu nghia viet nam"),
+        loose_pattern("doc lap") + r"\s*[-–—]?\s*" + loose_pattern("tu do") + r"\s*[-–—]?\s*"
+        + loose_pattern("hanh phuc"),
+        r"[^\n|,]{0,30},\s*" + loose_pattern("ngay") + r"\s*\d{1,2}\s*" + loose_pattern("thang")
+        + r"\s*\d{1,2}\s*" + loose_pattern("nam") + r"\s*\d{4}",
+    ]),
+    re.IGNORECASE,
 )
 
 
@@ -58,7 +78,7 @@ def _lines(text: str) -> list[str]:
     out: list[str] = []
     for raw in text.splitlines()[: HEAD_LINES * 3]:
         # a docx letterhead is often a two-column table: "LĐLĐ ... | CỘNG HÒA ..."
-        for cell in raw.split("|"):
+        for cell in RIGHT_COLUMN_RE.sub(" | ", raw).split("|"):
             line = " ".join(cell.split()).strip(" -–*_=")
             if sum(ch.isalpha() for ch in line) >= 2:
                 out.append(line)
@@ -79,6 +99,8 @@ def _opens_title(folded: str) -> bool:
 def _is_letterhead(folded: str, line: str) -> bool:
     if DATE_LINE_RE.search(folded) or folded.startswith(("doc lap", "cong hoa")):
         return True
+    if folded.startswith(UNION_OPENERS):
+        return True  # "Công đoàn Trường Tiểu học ..." need not be in capitals
     return _is_upper(line) and any(folded.startswith(o) for o in LETTERHEAD_OPENERS)
 
 
@@ -93,9 +115,15 @@ def _continues_title(folded: str, line: str, first: str) -> bool:
 
 
 def read_title_block(text: str) -> TitleBlock:
-    """The title (and the letterhead above it) of a document's extracted text."""
+    """The title (and the letterhead above it) of a document's extracted text.
+
+    Above a title found, every short line but the motto and the date is letterhead, in any
+    case ("Công đoàn cơ sở" / "Trường Tiểu học Sài Đồng"); with no title, only lines that
+    look like a letterhead (capitals, "CĐCS ...", "Số: ...") are taken.
+    """
     lines = _lines(text)
     letterhead: list[str] = []
+    above: list[str] = []
     for i, line in enumerate(lines):
         folded = fold(line)
         if _opens_title(folded) and not DATE_LINE_RE.search(folded):
@@ -104,10 +132,13 @@ def read_title_block(text: str) -> TitleBlock:
                 if not _continues_title(fold(nxt), nxt, line):
                     break
                 parts.append(nxt)
-            return TitleBlock(" ".join(parts)[:MAX_TITLE_CHARS], tuple(letterhead))
+            return TitleBlock(" ".join(parts)[:MAX_TITLE_CHARS], tuple(above))
+        is_motto = DATE_LINE_RE.search(folded) or folded.startswith(("cong hoa", "doc lap"))
+        if not is_motto and len(line) <= MAX_LETTERHEAD_CHARS and i < MAX_LETTERHEAD_LINES \
+                and not folded.startswith(("kinh gui", "v/v", "ve viec")):
+            above.append(line)
         if _is_letterhead(folded, line):
-            if not folded.startswith(("cong hoa", "doc lap")) and not DATE_LINE_RE.search(
-                    folded):
+            if not is_motto:
                 letterhead.append(line)
             continue
         if len(letterhead) >= 1 and i > 12:
