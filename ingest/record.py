@@ -6,7 +6,7 @@ item with its reason, or the reason it was ignored.  Nothing is decided silently
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -40,6 +40,20 @@ def save_parsed(session: Session, message: Message, doc: MessageDoc) -> None:
         ))
 
 
+def lock_unions(session: Session, union_ids: Iterable[int]) -> None:
+    """Lock these unions' rows until commit (PostgreSQL; SQLite has one writer anyway).
+
+    Renumbering reads the union's submissions and rewrites their versions: two runs doing it
+    at once for the same union would each miss the other's new submission and number both
+    "2".  Locking in id order makes them wait in turn without deadlocking.  ``FOR NO KEY
+    UPDATE`` does not conflict with the key-share lock that inserting a submission takes.
+    """
+    ids = sorted(set(union_ids))
+    if ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Union.id).where(Union.id.in_(ids)).order_by(Union.id)
+                        .with_for_update(key_share=True)).all()
+
+
 def renumber_versions(session: Session, union_id: int, obligation_key: str) -> None:
     """Version 1 is the first received; a resend ("bổ sung", "gửi lại") is 2, and so on."""
     rows = session.execute(
@@ -63,6 +77,7 @@ def record(session: Session, message: Message, decision: Decision,
     if decision.action == "credit":
         union = session.scalar(select(Union).where(Union.code == decision.union_code))
         assert union is not None, "decide() credits only unions of the directory"
+        lock_unions(session, [union.id])
         kinds = {s.key: s.kind for s in specs}
         for match in decision.matches:
             sub = Submission(
