@@ -393,8 +393,8 @@ class Pipeline:
             return list(session.scalars(select(Message.id).where(pending())
                                         .order_by(Message.id)))
 
-    def reprocess(self, message_pks: Iterable[int] | None = None, *,
-                  progress: bool = False) -> IngestSummary:
+    def reprocess(self, message_pks: Iterable[int] | None = None, *, progress: bool = False,
+                  stop: Callable[[], bool] | None = None) -> IngestSummary:
         """Re-run the rules over stored messages, keeping every operator decision.
 
         The messages are marked first (one statement); each keeps its decision until the
@@ -405,7 +405,8 @@ class Pipeline:
         self.forget_directory()
         with self.sessions.begin() as session:
             mark_for_rules(session, message_pks)
-        self.process_many(self._pending(), summary, progress=progress, desc="reprocess")
+        self.process_many(self._pending(), summary, progress=progress, stop=stop,
+                          desc="reprocess")
         return summary
 
 

@@ -113,3 +113,13 @@ def ldl(app: App, tmp_path: Path) -> Ldl:
 
 
 SAMPLE_DIRECTORY = Path(__file__).resolve().parents[1] / "config" / "data" / "sample_unions.csv"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run only when asked for (``-m slow``): they take minutes."""
+    if "slow" in (config.option.markexpr or ""):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
