@@ -75,14 +75,14 @@ def is_dead(claimer: RunId, me: RunId) -> bool:
     """True when ``claimer`` surely no longer runs (it must be on this host to know)."""
     if claimer.host != me.host or str(claimer) == str(me):
         return False
-    if claimer.pid == me.pid:
-        return True  # our own pid, another run: the claimer died and its pid came back to us
     try:
         os.kill(claimer.pid, 0)
     except ProcessLookupError:
         return True
     except PermissionError:
         pass  # alive, another user's
+    # the pid is taken: by the claimer, or by a later process (a restarted container gives
+    # the same pids again), which its start time tells apart
     return bool(claimer.start) and _start_time(claimer.pid) not in ("", claimer.start)
 
 

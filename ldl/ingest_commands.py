@@ -80,7 +80,8 @@ def reprocess(app: App, progress: bool | None) -> None:
     show = sys.stderr.isatty() if progress is None else progress
     summary = make_pipeline(app).reprocess(progress=show)
     click.echo(f"reprocess: credited {summary.credited}, triaged {summary.triaged}, "
-               f"ignored {summary.ignored}, errors {summary.errors}")
+               f"ignored {summary.ignored}, errors {summary.errors}, "
+               f"skipped {summary.skipped}")
 
 
 @cli.group()
