@@ -121,7 +121,9 @@ def triage_show(app: App, message: str) -> None:
             raise LdlError(str(exc)) from None
         item = session.query(TriageItem).filter_by(message_id=msg.id).one_or_none()
         atts = session.query(Attachment).filter_by(message_id=msg.id).all()
-        click.echo(f"message_id: {msg.message_id}\nfrom: {msg.from_name} <{msg.from_addr}>\n"
+        clash = (f" (number {msg.id}; the Message-ID of message {msg.message_id_clash_of} "
+                 "too, a different message)" if msg.message_id_clash_of else "")
+        click.echo(f"message_id: {msg.message_id}{clash}\nfrom: {msg.from_name} <{msg.from_addr}>\n"
                    f"subject: {msg.subject}\n"
                    f"received: {msg.received_at.astimezone(app.settings.tz):%Y-%m-%d %H:%M %Z}"
                    f" ({msg.received_source})\nstatus: {msg.status}"
