@@ -140,11 +140,19 @@ def _same_message_id(session: Session, message_id: str,
 
 
 def save_state(session: Session, state: FetchState) -> None:
+    """Advance the mailbox's UID state; never back, within one UIDVALIDITY.
+
+    Two runs reading one mailbox at once both store its messages (the second finds them
+    stored); the slower one must not move ``last_uid`` back over what the other stored.
+    """
     row = session.scalar(select(MailboxState).where(MailboxState.account == state.account,
-                                                    MailboxState.folder == state.folder))
+                                                    MailboxState.folder == state.folder)
+                         .with_for_update())
     if row is None:
         row = MailboxState(account=state.account, folder=state.folder)
         session.add(row)
+    elif row.uidvalidity == state.uidvalidity and (row.last_uid or 0) > state.last_uid:
+        return
     row.uidvalidity = state.uidvalidity
     row.last_uid = state.last_uid
 
