@@ -134,10 +134,12 @@ class Pipeline:
         if message.status != "new" and decided_by_person(session, message.id):
             return message.status
         decision = result.decision
-        new_union = (session.scalar(select(Union.id).where(Union.code == decision.union_code))
-                     if decision.action == "credit" else None)
-        undone = undo_rules(session, message.id, new_union,
-                            keep_triage=decision.action == "triage")
+        undone: list[tuple[int, str]] = []
+        if message.status != "new":  # a decision to replace (a new message has none)
+            new_union = (session.scalar(select(Union.id).where(Union.code == decision.union_code))
+                         if decision.action == "credit" else None)
+            undone = undo_rules(session, message.id, new_union,
+                                keep_triage=decision.action == "triage")
         save_parsed(session, message, result.doc)
         created = record(session, message, decision, result.classification, self.specs)
         redone = {(s.union_id, s.obligation_key) for s in created}
@@ -179,9 +181,10 @@ class Pipeline:
             message.rules_pending = False
             if message.status != "new" and decided_by_person(session, message.id):
                 return message.status
-            for union_id, key in sorted(set(undo_rules(session, message.id, None,
-                                                       keep_triage=False))):
-                renumber_versions(session, union_id, key)
+            if message.status != "new":
+                for union_id, key in sorted(set(undo_rules(session, message.id, None,
+                                                           keep_triage=False))):
+                    renumber_versions(session, union_id, key)
             quarantine(message, error)
             return "quarantined"
 
@@ -210,8 +213,9 @@ class Pipeline:
         return self._record(message_pk, lambda s, m: self._swap(s, m, analysis))
 
     def _claim(self, pks: Sequence[int]) -> set[int]:
+        # wall-clock time, not self.clock: a demo's clock in 2021 must not make claims stale
         with self.sessions.begin() as session:
-            return claim(session, pks, self.run_id, self.clock())
+            return claim(session, pks, self.run_id)
 
     def _workers(self, count: int) -> int:
         configured = self.settings.ingest.workers
