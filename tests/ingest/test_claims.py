@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ingest.claims import LEASE, RunId, claim, free_dead_claims, release
 from ingest.pipeline import IngestSummary, Pipeline
@@ -20,9 +21,19 @@ from ingest.sources.files import open_path_source
 from ingest.store import store_fetched
 from ldl.app import App
 from storage.directory import import_unions
-from storage.models import Message, Submission
+from storage.models import Blob, MailboxState, Message, Submission
 from tests.conftest import SAMPLE_DIRECTORY, Ldl
-from tests.ingest.scenario import cli_env, counts, decisions, finish, start, write_maildir
+from tests.ingest.conftest import PASSWORD, USER, Mailbox
+from tests.ingest.scenario import (
+    HCM,
+    cli_env,
+    counts,
+    decisions,
+    finish,
+    message,
+    start,
+    write_maildir,
+)
 
 N = 60
 
@@ -134,3 +145,58 @@ def check_each_once(app: App) -> None:
         by_pair.setdefault((union_id, key), []).append(version)
     for versions in by_pair.values():  # numbered 1..n, never twice the same
         assert sorted(versions) == list(range(1, len(versions) + 1))
+
+
+def test_a_constraint_error_is_retried_never_quarantined(app: App, tmp_path: Path) -> None:
+    """What a concurrent run's insert looks like from here: a real unique-key violation
+    inside the recording transaction.  Once: retried and credited.  Always: the message
+    stays pending (not quarantined) and unclaimed, for the next run."""
+    with app.sessions.begin() as s:
+        import_unions(s, SAMPLE_DIRECTORY)
+    pks = stored_not_processed(app, write_maildir(tmp_path / "inbox", 3))
+    with app.sessions() as s:
+        taken = s.scalars(select(Message.sha256)).first()
+    failures = {"left": 1}
+
+    def clash(session: Session, *_: object) -> None:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            session.add(Blob(sha256=taken, size=0, data=b""))  # already there: the key clashes
+            session.flush()
+
+    pipeline = Pipeline(app.sessions, app.settings, app.calendar, on_credit=[clash])
+    summary = IngestSummary()
+    pipeline.process_many([pks[0]], summary)
+    assert (summary.credited, summary.errors) == (1, 0)
+    failures["left"] = 10**6
+    summary = IngestSummary()
+    pipeline.process_many([pks[2]], summary)
+    assert (summary.credited, summary.errors, summary.skipped) == (0, 0, 1)
+    with app.sessions() as s:
+        message = s.get(Message, pks[2])
+        assert message is not None
+        assert (message.status, message.claimed_by) == ("new", None)
+
+
+def test_two_ingests_at_once_over_imap_store_and_credit_once(app: App, ldl: Ldl,
+                                                             mailbox: Mailbox,
+                                                             tmp_path: Path) -> None:
+    """Not stored beforehand: both runs fetch the same UIDs and race to store them too."""
+    assert ldl("unions", "import", str(SAMPLE_DIRECTORY)).exit_code == 0
+    for n in range(N):
+        mailbox.append(message(n), when=datetime(2021, 3, 1, 8, n, tzinfo=HCM))
+    env = cli_env(ldl, LDL_IMAP__HOST="127.0.0.1", LDL_IMAP__PORT=str(mailbox.server.port),
+                  LDL_IMAP__SECURITY="none", LDL_IMAP__USER=USER,
+                  LDL_IMAP__PASSWORD=PASSWORD, LDL_IMAP__FOLDER=mailbox.folder,
+                  LDL_IMAP__BATCH_SIZE="7")
+    runs = [start(env, tmp_path, "ingest", "--no-progress") for _ in range(2)]
+    results = [counts(finish(proc)) for proc in runs]
+    assert [r["errors"] for r in results] == [0, 0]
+    assert sum(r["new"] for r in results) == N, results  # each stored by one of them
+    assert sum(r["credited"] + r["triaged"] + r["ignored"] for r in results) == N, results
+    check_each_once(app)
+    with app.sessions() as s:
+        assert s.scalars(select(MailboxState)).one().last_uid == max(mailbox.uids())
+    again = counts(finish(start(env, tmp_path, "ingest", "--no-progress")))
+    assert again["fetched"] == 0, again
+    print(f"\nconcurrent IMAP ingests: {results}")
