@@ -21,7 +21,7 @@ from ingest.triage import TriageError, find_message
 from ldl.app import App
 from storage.directory import import_unions
 from storage.models import AuditEvent, MailboxState, Message
-from tests.conftest import SAMPLE_DIRECTORY
+from tests.conftest import SAMPLE_DIRECTORY, Ldl
 from tests.ingest.builders import DOCX, build_message, make_docx
 from tests.ingest.conftest import PASSWORD, Mailbox
 
@@ -131,7 +131,7 @@ def test_imap_fetches_every_uid_and_keeps_both(app: App, mailbox: Mailbox, case:
             assert ref == str(uid)
 
 
-def test_triage_asks_which_message_when_a_message_id_is_shared(app: App,
+def test_triage_asks_which_message_when_a_message_id_is_shared(app: App, ldl: Ldl,
                                                                tmp_path: Path) -> None:
     first, second, _ = CASES["other sender"]
     box = mailbox.Maildir(tmp_path / "M", create=True)
@@ -144,3 +144,5 @@ def test_triage_asks_which_message_when_a_message_id_is_shared(app: App,
             find_message(s, "<reused@mail.local>")
         assert find_message(s, str(ids[1])).id == ids[1]
         assert s.scalar(select(func.count()).select_from(Message)) == 2
+    shown = ldl("triage", "show", str(ids[1])).output
+    assert f"the Message-ID of message {ids[0]} too, a different message" in shown

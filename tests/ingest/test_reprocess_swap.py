@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import func, select
 
 from config.settings import load_settings
-from ingest.pipeline import Pipeline
+from ingest.pipeline import Pipeline, mark_for_rules
 from ingest.sources.files import open_path_source
+from ingest.triage import assign
 from ldl.app import App
 from storage.directory import import_unions
-from storage.models import Message
+from storage.models import Message, Submission
 from tests.conftest import SAMPLE_DIRECTORY, Ldl
 from tests.ingest.scenario import (
     Decision,
@@ -174,3 +175,27 @@ def test_many_sigkills_during_reprocess(app: App, ldl: Ldl, store: Path, tmp_pat
     """16 kills per database: 32 across SQLite and PostgreSQL (``-m slow``)."""
     figures = kill_reprocess_repeatedly(app, ldl, store, tmp_path, kills_wanted=16, seed=seed)
     print(f"\nreprocess kills: {figures}")
+
+
+def test_an_operator_decision_made_during_a_reprocess_is_kept(app: App, store: Path) -> None:
+    """Marked for the rules, then placed by a person before the run reaches it: the
+    person's decision stands and the mark goes."""
+    with app.sessions() as s:
+        triaged = s.scalars(select(Message.id).where(Message.status == "triaged")
+                            .order_by(Message.id)).first()
+    assert triaged is not None
+    with app.sessions.begin() as s:
+        mark_for_rules(s, None)
+    with app.sessions.begin() as s:
+        assign(s, str(triaged), "HC03", ["report-2021-q1"], app.calendar, actor="tester",
+               learn=False)
+    teach_addresses(app.sessions)
+    Pipeline(app.sessions, app.settings, app.calendar).reprocess(message_pks=[])
+    with app.sessions() as s:
+        message = s.get(Message, triaged)
+        assert message is not None
+        assert (message.status, message.rules_pending) == ("credited", False)
+        assert [sub.decided_by for sub in s.scalars(select(Submission).where(
+            Submission.message_id == triaged))] == ["operator:tester"]
+        assert s.scalar(select(func.count()).select_from(Message)
+                        .where(Message.rules_pending)) == 0
