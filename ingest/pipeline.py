@@ -8,6 +8,10 @@ Taking runs at the speed of the fetch; processing may run in worker processes, w
 analyse, while this process writes.  A failure while processing quarantines that message
 with its traceback and the run goes on.  Every stage after "store" reads only the stored
 bytes, so :meth:`Pipeline.reprocess` re-runs them when the directory or the rules change.
+
+Several runs may share a database: a message is claimed before it is processed, and its
+decision is swapped in one transaction (old until the commit, new after), so another run,
+a reader of the views or a SIGKILL never sees a message without a decision.
 """
 
 from __future__ import annotations
@@ -150,7 +154,8 @@ class Pipeline:
                 hook(session, message, result.doc, created)
         return message.status
 
-    def _record(self, message_pk: int, write: Callable[[Session, Message], str]) -> str:
+    def _record(self, message_pk: int, write: Callable[[Session, Message], str], *,
+                quarantine_on_error: bool = True) -> str:
         """Run ``write`` in the transaction that ends this run's claim on the message.
 
         A database conflict (a unique key or a deadlock met because another run works
@@ -171,6 +176,9 @@ class Pipeline:
                 log.warning("message %s: database conflict (attempt %d/%d): %s", message_pk,
                             attempt, DB_RETRIES, str(exc.orig or exc).strip().splitlines()[0])
             except Exception:  # noqa: BLE001 - quarantined with the full traceback
+                if not quarantine_on_error:  # quarantining itself failed: next run's turn
+                    log.exception("message %s: could not be recorded", message_pk)
+                    return "skipped"
                 return self._quarantine(message_pk, traceback.format_exc(limit=20))
         return "skipped"
 
@@ -188,7 +196,7 @@ class Pipeline:
             quarantine(message, error)
             return "quarantined"
 
-        return self._record(message_pk, write)
+        return self._record(message_pk, write, quarantine_on_error=False)
 
     def process_one(self, message_pk: int, result: Analysis | Failure | None = None) -> str:
         """Analyse (unless done already) and record one claimed message; never raises.
@@ -231,8 +239,9 @@ class Pipeline:
         """Process stored messages in order; in worker processes when there are many.
 
         Workers only analyse (bytes in, decisions out); this process alone writes, in the
-        messages' order, so results are the same as one by one.  Messages left when
-        ``stop`` says so stay "new" and are taken up by the next run.
+        messages' order, so results are the same as one by one.  Each message is claimed
+        first (ingest/claims.py): one another run is processing is skipped.  Messages left
+        when ``stop`` says so stay pending, their claims given back, for the next run.
         """
         bar = tqdm(total=len(pks), desc=desc, unit="msg", disable=not progress, leave=False)
         with self.sessions.begin() as session:

@@ -113,5 +113,5 @@ def record(session: Session, message: Message, decision: Decision,
 def quarantine(message: Message, error: str) -> None:
     """A message that broke a stage: kept, marked, its error recorded for replay."""
     message.status = "quarantined"
-    message.error = error
+    message.error = error.replace("\x00", "\\x00")  # PostgreSQL text holds no NUL
     message.processed_at = datetime.now(UTC)
