@@ -6,6 +6,7 @@ item with its reason, or the reason it was ignored.  Nothing is decided silently
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -40,6 +41,20 @@ def save_parsed(session: Session, message: Message, doc: MessageDoc) -> None:
         ))
 
 
+def lock_unions(session: Session, union_ids: Iterable[int]) -> None:
+    """Lock these unions' rows until commit (PostgreSQL; SQLite has one writer anyway).
+
+    Renumbering reads the union's submissions and rewrites their versions: two runs doing it
+    at once for the same union would each miss the other's new submission and number both
+    "2".  Locking in id order makes them wait in turn without deadlocking.  ``FOR NO KEY
+    UPDATE`` does not conflict with the key-share lock that inserting a submission takes.
+    """
+    ids = sorted(set(union_ids))
+    if ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Union.id).where(Union.id.in_(ids)).order_by(Union.id)
+                        .with_for_update(key_share=True)).all()
+
+
 def renumber_versions(session: Session, union_id: int, obligation_key: str) -> None:
     """Version 1 is the first received; a resend ("bổ sung", "gửi lại") is 2, and so on."""
     rows = session.execute(
@@ -65,6 +80,7 @@ def record(session: Session, message: Message, decision: Decision,
         assert union is not None, "decide() credits only unions of the directory"
         # mail reaching a year makes that year's obligations (the submission points at one)
         ensure_obligations(session, calendar, [m.key for m in decision.matches])
+        lock_unions(session, [union.id])
         kinds = {m.key: s.kind for m in decision.matches if (s := calendar.spec(m.key))}
         for match in decision.matches:
             sub = Submission(
@@ -100,5 +116,5 @@ def record(session: Session, message: Message, decision: Decision,
 def quarantine(message: Message, error: str) -> None:
     """A message that broke a stage: kept, marked, its error recorded for replay."""
     message.status = "quarantined"
-    message.error = error
+    message.error = error.replace("\x00", "\\x00")  # PostgreSQL text holds no NUL
     message.processed_at = datetime.now(UTC)

@@ -2,7 +2,12 @@
 
 The message row, its blob and the mailbox state that came with it are written in one
 transaction, so a crash either keeps all three or none: nothing is taken twice or lost.
-The same message delivered twice (same bytes, or same Message-ID) is stored once.
+
+A message is its bytes (sha256): the same bytes delivered twice are stored once.  A
+Message-ID alone does not identify a message (senders' clients reuse them, forgers copy
+them): another copy with the same Message-ID counts as the same message only when its
+sender and date match too (a re-delivery whose headers a server rewrote).  Otherwise both
+are kept, and the later one records the clash (``message_id_clash_of`` and the audit log).
 """
 
 from __future__ import annotations
@@ -10,8 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.message import Message as Message_
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from email.utils import parseaddr, parsedate_to_datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +27,8 @@ from sqlalchemy.orm import Session
 from ingest.received import received_time
 from ingest.sources.base import FetchedMessage
 from ingest.sources.base import MailboxState as FetchState
-from storage.blobs import put_blob, sha256_hex
+from storage import audit
+from storage.blobs import get_blob, put_blob, sha256_hex
 from storage.models import MailboxState, Message
 
 _MSGID = re.compile(r"<([^<>\s]+)>")
@@ -62,9 +71,9 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str, *,
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
     message_id = message_id_of(headers.get("Message-ID"))
     existing = session.scalar(select(Message.id).where(Message.sha256 == digest))
+    clash: int | None = None
     if existing is None and message_id and not fetched.oversize:
-        existing = session.scalar(select(Message.id).where(Message.message_id == message_id)
-                                  .limit(1))
+        existing, clash = _same_message_id(session, message_id, identity_of(headers))
     if with_state and fetched.state is not None:
         save_state(session, fetched.state)
     if existing is not None:
@@ -82,18 +91,68 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str, *,
         status="quarantined" if fetched.oversize else "new",
         error=(f"oversize: {fetched.size} bytes, not downloaded; fetch it by hand "
                f"({source} {fetched.ref})") if fetched.oversize else None,
+        message_id_clash_of=clash,
     )
     session.add(message)
     session.flush()
+    if clash is not None:
+        audit.record(session, "ingest.message_id_clash", message_id or "", actor="ingest",
+                     message=message.id, earlier_message=clash, source=source,
+                     ref=fetched.ref)
     return Stored(message=message)
 
 
+Identity = tuple[str, datetime | None]
+
+
+def identity_of(headers: EmailMessage | Message_) -> Identity:
+    """(sender address, date) as a message's headers give them, for the Message-ID rule."""
+    sender = parseaddr(str(headers.get("From", "")))[1].strip().lower()
+    try:
+        when = parsedate_to_datetime(str(headers.get("Date", "")))
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # RFC 5322 "-0000": no zone known; compare as UTC
+    return sender, when
+
+
+def same_sender_and_date(a: Identity, b: Identity) -> bool:
+    """Both must be known and equal: a message without a date cannot prove it is another."""
+    return bool(a[0]) and a[0] == b[0] and a[1] is not None and a[1] == b[1]
+
+
+def _same_message_id(session: Session, message_id: str,
+                     identity: Identity) -> tuple[int | None, int | None]:
+    """(the stored message this one is a copy of, else None; an earlier one it clashes with).
+
+    Rare (same Message-ID, other bytes): the stored copies' headers are read again from
+    their bytes, so the comparison does not depend on what parsing stored later.
+    """
+    rows = session.execute(select(Message.id, Message.sha256)
+                           .where(Message.message_id == message_id)
+                           .order_by(Message.id)).all()
+    for pk, sha in rows:
+        stored = BytesHeaderParser(policy=compat32).parsebytes(get_blob(session, sha))
+        if same_sender_and_date(identity_of(stored), identity):
+            return pk, None
+    return None, (rows[0][0] if rows else None)
+
+
 def save_state(session: Session, state: FetchState) -> None:
+    """Advance the mailbox's UID state; never back, within one UIDVALIDITY.
+
+    Two runs reading one mailbox at once both store its messages (the second finds them
+    stored); the slower one must not move ``last_uid`` back over what the other stored.
+    """
     row = session.scalar(select(MailboxState).where(MailboxState.account == state.account,
-                                                    MailboxState.folder == state.folder))
+                                                    MailboxState.folder == state.folder)
+                         .with_for_update())
     if row is None:
         row = MailboxState(account=state.account, folder=state.folder)
         session.add(row)
+    elif row.uidvalidity == state.uidvalidity and (row.last_uid or 0) > state.last_uid:
+        return
     row.uidvalidity = state.uidvalidity
     row.last_uid = state.last_uid
 

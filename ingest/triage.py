@@ -39,10 +39,15 @@ def find_message(session: Session, ref: str) -> Message:
     clauses = [Message.message_id == ref.strip("<>")]
     if ref.isdigit():
         clauses.append(Message.id == int(ref))
-    found = session.scalars(select(Message).where(or_(*clauses)).limit(2)).all()
+    found = session.scalars(select(Message).where(or_(*clauses)).order_by(Message.id)).all()
     if not found:
         raise TriageError(f"no message {ref!r} (use the message_id of `ldl triage list`)")
-    return found[0]
+    by_number = [m for m in found if ref.isdigit() and m.id == int(ref)]
+    if len(found) > 1 and not by_number:
+        numbers = ", ".join(str(m.id) for m in found)
+        raise TriageError(f"{len(found)} different messages have the Message-ID {ref!r} "
+                          f"(numbers {numbers}): name the one you mean by its number")
+    return (by_number or found)[0]
 
 
 def open_items(session: Session) -> list[TriageEntry]:
@@ -50,6 +55,12 @@ def open_items(session: Session) -> list[TriageEntry]:
                            .where(TriageItem.status == "open")
                            .order_by(Message.received_at)).all()
     return [TriageEntry(m, t) for m, t in rows]
+
+
+def _lock(session: Session, message: Message) -> None:
+    """Hold the message's row (PostgreSQL) so that a run re-deciding it waits for this
+    decision, or this one for its, and sees it: an operator's decision is never undone."""
+    session.execute(select(Message.id).where(Message.id == message.id).with_for_update())
 
 
 def _open_item(session: Session, message: Message) -> TriageItem | None:
@@ -62,6 +73,7 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
     """Credit a message to a union for obligations chosen by a person."""
     actor = actor or audit.current_actor()
     message = find_message(session, ref)
+    _lock(session, message)
     union = session.scalar(select(Union).where(Union.code == union_code))
     if union is None:
         raise TriageError(f"no union with code {union_code!r} (see `ldl unions list`)")
@@ -132,6 +144,7 @@ def dismiss(session: Session, ref: str, *, reason: str = "", actor: str | None =
     """Not a report after all: the message stays stored and is marked ignored."""
     actor = actor or audit.current_actor()
     message = find_message(session, ref)
+    _lock(session, message)
     item = _open_item(session, message)
     if item is None or item.status != "open":
         raise TriageError(f"message {ref!r} is not waiting in triage")

@@ -80,7 +80,8 @@ def reprocess(app: App, progress: bool | None) -> None:
     show = sys.stderr.isatty() if progress is None else progress
     summary = make_pipeline(app).reprocess(progress=show)
     click.echo(f"reprocess: credited {summary.credited}, triaged {summary.triaged}, "
-               f"ignored {summary.ignored}, errors {summary.errors}")
+               f"ignored {summary.ignored}, errors {summary.errors}, "
+               f"skipped {summary.skipped}")
 
 
 @cli.group()
@@ -120,7 +121,9 @@ def triage_show(app: App, message: str) -> None:
             raise LdlError(str(exc)) from None
         item = session.query(TriageItem).filter_by(message_id=msg.id).one_or_none()
         atts = session.query(Attachment).filter_by(message_id=msg.id).all()
-        click.echo(f"message_id: {msg.message_id}\nfrom: {msg.from_name} <{msg.from_addr}>\n"
+        clash = (f" (number {msg.id}; the Message-ID of message {msg.message_id_clash_of} "
+                 "too, a different message)" if msg.message_id_clash_of else "")
+        click.echo(f"message_id: {msg.message_id}{clash}\nfrom: {msg.from_name} <{msg.from_addr}>\n"
                    f"subject: {msg.subject}\n"
                    f"received: {msg.received_at.astimezone(app.settings.tz):%Y-%m-%d %H:%M %Z}"
                    f" ({msg.received_source})\nstatus: {msg.status}"

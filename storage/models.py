@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -158,6 +159,15 @@ class Message(Base):
     body_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The run processing it now (ingest/claims.py): one run at a time, a dead run's claim
+    # is taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Marked by ``ldl reprocess``: re-decide it; the old decision stands until replaced.
+    rules_pending: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false(), index=True)
+    # An earlier message with the same Message-ID but another sender or date (both kept).
+    message_id_clash_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="Attachment.id"
