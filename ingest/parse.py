@@ -35,6 +35,7 @@ import mailparser
 
 from ingest.document import AttachmentDoc, MessageDoc
 from ingest.extract import ExtractLimits, extract_text
+from ingest.headers import header_block
 from ingest.received import parse_date
 from ingest.textdecode import decode_bytes, find_urls, html_to_text, normalize_text
 
@@ -51,6 +52,10 @@ _BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x
 
 class ParseError(ValueError):
     """The bytes are not an email message at all (empty, or a binary file)."""
+
+
+class HeaderLimitError(ParseError):
+    """The header block is over the limits (:mod:`ingest.headers`): not parsed at all."""
 
 
 # --------------------------------------------------------------------------- headers
@@ -382,6 +387,9 @@ def _check_is_message(raw: bytes) -> bytes:
         raise ParseError("empty input")
     if data.startswith(_BINARY_MAGIC):
         raise ParseError("binary file, not an email message")
+    problem = header_block(data).over_limits()
+    if problem is not None:  # measured in linear time before any parser sees it
+        raise HeaderLimitError(f"headers: {problem}")
     return data
 
 
@@ -466,7 +474,8 @@ def _strip_leading_blank_lines(raw: bytes, defects: list[str]) -> bytes:
 def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> MessageDoc:
     """Parse one raw message and extract its attachments' text; never raises on bad mail.
 
-    Raises :class:`ParseError` only when ``raw`` is not a message at all.  Text fields
+    Raises :class:`ParseError` only when ``raw`` is not a message at all, or
+    :class:`HeaderLimitError` when its header block is over the limits.  Text fields
     are NFC; ``doc.defects`` lists what was wrong (MIME defects, charset guesses,
     unparsable dates).  Attachments are extracted with ``limits`` (see
     :func:`ingest.extract.extract_text`).
