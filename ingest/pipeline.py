@@ -32,6 +32,7 @@ from config.settings import Settings
 from ingest.analyse import Analysis, Failure, RuleContext, analyse, analyse_safely
 from ingest.document import MessageDoc, UnionEntry
 from ingest.extract import ExtractLimits
+from ingest.lifeline import pool_worker_init
 from ingest.record import quarantine, record, renumber_versions, save_parsed
 from ingest.sources.base import FetchedMessage, Source
 from ingest.sources.base import MailboxState as FetchState
@@ -187,7 +188,11 @@ class Pipeline:
         todo = iter(pks)
         window: deque[tuple[int, Future[Analysis | Failure]]] = deque()
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # workers die with this process even when it is SIGKILLed; the forkserver and the
+        # resource tracker then see their pipes close and exit too (ingest/lifeline.py)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=pool_worker_init,
+                                 initargs=(os.getpid(),)) as pool:
 
             def submit_next() -> None:
                 pk = next(todo, None)
