@@ -34,7 +34,7 @@ from email.message import Message
 import mailparser
 
 from ingest.document import AttachmentDoc, MessageDoc
-from ingest.extract import ExtractLimits, extract_text
+from ingest.extract import ExtractLimits, extract_all
 from ingest.headers import header_block
 from ingest.received import parse_date
 from ingest.textdecode import decode_bytes, find_urls, html_to_text, normalize_text
@@ -478,7 +478,7 @@ def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> Message
     :class:`HeaderLimitError` when its header block is over the limits.  Text fields
     are NFC; ``doc.defects`` lists what was wrong (MIME defects, charset guesses,
     unparsable dates).  Attachments are extracted with ``limits`` (see
-    :func:`ingest.extract.extract_text`).
+    :func:`ingest.extract.extract_all`).
     """
     limits = limits or ExtractLimits()
     data = _check_is_message(raw)
@@ -502,6 +502,5 @@ def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> Message
     doc.links = list(dict.fromkeys(find_urls(body) + walk.html_links))[:MAX_LINKS]
     doc.attachments = walk.attachments
     doc.defects = list(dict.fromkeys(doc.defects + walk.defects))[:MAX_DEFECTS]
-    for attachment in doc.attachments:
-        extract_text(attachment, limits)
+    extract_all(doc.attachments, limits)  # one time budget for the message's files
     return doc

@@ -93,7 +93,8 @@ class Pipeline:
     def limits(self) -> ExtractLimits:
         ing = self.settings.ingest
         return ExtractLimits(max_file_bytes=ing.max_attachment_bytes,
-                             max_seconds=ing.seconds_per_file, ocr=ing.ocr)
+                             max_seconds=ing.seconds_per_file, ocr=ing.ocr,
+                             max_message_seconds=ing.seconds_per_message)
 
     def directory(self) -> list[UnionEntry]:
         if self._directory is None:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from config.settings import load_settings
+from ingest import isolate
 from ldl.app import App
 from storage.db import make_engine
 from tests.processes import Proc, all_processes, descendants, kill_all, wait_until_gone
@@ -55,6 +56,7 @@ def no_process_left_behind() -> Iterator[None]:
         return
     baseline = {p.pid for p in _test_processes(set())}
     yield
+    isolate.shutdown()  # the extraction helper is this process's own, kept between tests
     left = wait_until_gone(lambda: _test_processes(baseline), LEAK_GRACE_SECONDS)
     if left:
         kill_all(left)

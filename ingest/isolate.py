@@ -1,0 +1,303 @@
+"""Run jobs in a helper process that is killed when a time limit passes.
+
+Parsers of attacker-controlled files (pypdf, openpyxl, xlrd, python-docx) are pure Python
+or C extensions that cannot be interrupted from outside.  A thread that times out keeps
+running (it cannot be killed): it used to burn CPU after its timeout and, once four were
+stuck, every later message was refused extraction until a restart.  Here the jobs run in
+a helper process, one after the other:
+
+* the helper announces each job before starting it and sends its result after it;
+* the caller waits with a deadline per job and one for the whole list; when one passes,
+  it SIGKILLs the helper (nothing is left running), records that job as timed out and,
+  while the overall budget lasts, starts a new helper for the jobs after it;
+* jobs never started for lack of time are reported as such;
+* the helper dies with the process it works for (:func:`ingest.lifeline.watch_process`,
+  and the end of its input pipe), and runs under an address-space limit, so a runaway
+  parser ends in a MemoryError, not in the machine swapping.
+
+One helper per process is started on first use and kept (a fresh interpreter: no fork of
+a process that may have threads; a fork per message would also cost 40-90 ms on this VM,
+more than the whole pipeline's time per message).  Jobs are ``(function, args)`` with a
+module-level function, pickled to the helper with their data.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ingest.lifeline import watch_process
+
+Kind = Literal["done", "error", "timeout", "budget", "not-started", "died"]
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
+_HEADER = struct.Struct("!Q")
+_START_SECONDS = 120.0  # a helper that is not ready by then is not coming (and is killed)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one job.
+
+    ``done``: ``value`` is its result; ``error``: it raised (``detail`` says what);
+    ``timeout``: killed at its own time limit; ``budget``: killed when the time for the
+    whole list ran out; ``not-started``: never started, no time was left; ``died``: its
+    process ended without an answer (``detail`` says how).
+    """
+
+    kind: Kind
+    value: Any = None
+    detail: str = ""
+
+
+def run_isolated(jobs: Sequence[Job], *, per_job: float, total: float,
+                 memory_bytes: int | None = None, isolate: bool = True) -> list[Outcome]:
+    """Run ``jobs`` in order in the killable helper; one :class:`Outcome` per job.
+
+    ``isolate=False`` (or a helper that cannot start) runs them here, one after the
+    other, with no limit but their own cooperative ones.
+    """
+    if not jobs:
+        return []
+    if not isolate:
+        return [_run_here(job) for job in jobs]
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    with _lock:
+        end = time.monotonic() + total
+        start = 0
+        while start < len(jobs) and time.monotonic() < end:
+            began = time.monotonic()
+            helper = _ready_helper()
+            if helper is None:
+                for index in range(start, len(jobs)):
+                    outcomes[index] = _run_here(jobs[index])
+                break
+            end += time.monotonic() - began  # starting a helper is not the files' time
+            start = helper.run(jobs, start, outcomes, per_job, end, memory_bytes)
+    return [o or Outcome("not-started") for o in outcomes]
+
+
+def _run_here(job: Job) -> Outcome:
+    func, args = job
+    try:
+        return Outcome("done", func(*args))
+    except Exception as exc:  # noqa: BLE001 - reported with the job, never raised
+        return Outcome("error", detail=f"{type(exc).__name__}: {exc}"[:500])
+
+
+# ---------------------------------------------------------------------------- the caller's side
+
+_lock = threading.Lock()
+_helper: _Helper | None = None
+
+
+def _ready_helper() -> _Helper | None:
+    global _helper
+    if _helper is not None and _helper.alive():
+        return _helper
+    if _helper is not None:
+        _helper.stop()
+    try:
+        _helper = _Helper.start()
+    except (OSError, RuntimeError) as exc:
+        log.warning("extraction helper could not start (%s): reading in this process", exc)
+        _helper = None
+    return _helper
+
+
+def shutdown() -> None:
+    """Stop this process's helper (it is also stopped at exit, and dies with us anyway)."""
+    global _helper
+    with _lock:
+        if _helper is not None:
+            _helper.stop()
+            _helper = None
+
+
+atexit.register(shutdown)
+
+
+_TIMEOUT = object()
+
+
+class _Helper:
+    """One helper process and the pipes to it."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        assert proc.stdin is not None and proc.stdout is not None
+        self.to_helper = proc.stdin.fileno()
+        self.frames = _Frames(proc.stdout.fileno())
+
+    @classmethod
+    def start(cls) -> _Helper:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.isolate", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        helper = cls(proc)
+        if helper.frames.next(time.monotonic() + _START_SECONDS) != ("ready", -1, None):
+            helper.stop()
+            raise RuntimeError("the helper did not report ready")
+        return helper
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        """Kill and reap (a helper is only stopped when idle or overdue)."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def run(self, jobs: Sequence[Job], start: int, outcomes: list[Outcome | None],
+            per_job: float, end: float, memory_bytes: int | None) -> int:
+        """Run jobs from ``start`` until they are done or one is killed; the index of the
+        first job still to run (``len(jobs)`` when all are done)."""
+        global _helper
+        try:
+            _send(self.to_helper, ("run", start, (list(jobs[start:]), memory_bytes)))
+        except OSError:  # it died while idle (e.g. killed from outside): start another
+            self.stop()
+            _helper = None
+            return start
+        expect = start  # the first job without an outcome yet
+        current: int | None = None  # the job the helper said it started
+        job_end = end
+        while True:
+            frame = self.frames.next(min(job_end, end) if current is not None else end)
+            if frame is _TIMEOUT:
+                self.stop()
+                _helper = None
+                if current is None:  # out of time between two jobs: the rest never start
+                    return expect
+                own_limit = job_end <= end
+                outcomes[current] = Outcome("timeout" if own_limit else "budget")
+                return current + 1
+            if frame is None:  # the helper ended without answering for the job in hand
+                self.stop()
+                _helper = None
+                outcomes[expect] = Outcome("died", detail=_how_it_ended(self.proc.returncode))
+                return expect + 1
+            tag, index, payload = frame
+            if tag == "start":
+                current, job_end = index, time.monotonic() + per_job
+                continue
+            outcomes[index] = (Outcome("done", payload) if tag == "done"
+                               else Outcome("error", detail=str(payload)))
+            current, expect = None, index + 1
+            if expect >= len(jobs):
+                return expect
+
+
+def _how_it_ended(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exited with status {code}"
+
+
+def _send(fd: int, frame: tuple[str, int, Any]) -> None:
+    data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Frames:
+    """Reads length-prefixed pickles from a pipe, waiting at most until a deadline."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def next(self, deadline: float | None) -> Any:
+        """The next frame; ``_TIMEOUT`` when the deadline passes; None at end of file."""
+        while True:
+            if len(self.buffer) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(self.buffer)
+                if len(self.buffer) >= _HEADER.size + size:
+                    data = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
+                    del self.buffer[:_HEADER.size + size]
+                    return pickle.loads(data)  # noqa: S301 - frames of our own processes
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return _TIMEOUT
+                ready, _, _ = select.select([self.fd], [], [], remaining)
+                if not ready:
+                    return _TIMEOUT
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self.buffer += chunk
+
+
+# ---------------------------------------------------------------------------- the helper's side
+
+
+def _limit_memory(baseline: int, extra: int | None) -> None:
+    """Cap the address space at ``baseline`` plus ``extra`` bytes (None: no cap)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = hard if extra is None else baseline + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def serve(owner: int) -> None:
+    """The helper's loop: run each request's jobs in order, reporting each one."""
+    watch_process(owner)  # the owner SIGKILLed: this process goes too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's to handle
+    logging.disable(logging.CRITICAL)  # readers' warnings come back as notes, not stderr
+    out = os.dup(1)
+    os.dup2(2, 1)  # a stray print() must not corrupt the frames
+    requests = _Frames(0)
+    import ingest.extract  # noqa: F401 - the readers' modules, loaded once
+
+    baseline = _address_space()
+    _send(out, ("ready", -1, None))
+    while True:
+        frame = requests.next(None)
+        if frame is None:  # the owner closed the pipe: done
+            return
+        _tag, start, (jobs, memory_bytes) = frame
+        _limit_memory(baseline, memory_bytes)
+        for index, (func, args) in enumerate(jobs, start=start):
+            _send(out, ("start", index, None))
+            try:
+                reply = ("done", index, func(*args))
+            except Exception as exc:  # noqa: BLE001 - sent to the owner
+                reply = ("error", index, f"{type(exc).__name__}: {exc}"[:500])
+            del func, args
+            _send(out, reply)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
