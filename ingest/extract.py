@@ -53,7 +53,7 @@ from functools import lru_cache
 from typing import IO, Any, Literal
 
 from ingest.document import AttachmentDoc
-from ingest.isolate import run_isolated
+from ingest.isolate import ensure_started, run_isolated
 from ingest.textdecode import (
     codec_name,
     decode_bytes,
@@ -797,6 +797,10 @@ def _add_texts(rows: Iterable[list[str]], sink: _TextSink, ctx: _Ctx) -> bool:
     return True
 
 
+class _CutTable(list[str]):
+    """A shared strings table whose end was not kept (cells using it read as empty)."""
+
+
 def _shared_strings_part(rels: dict[str, tuple[str, str]]) -> str | None:
     parts = [target for rel_type, target in rels.values()
              if rel_type.endswith("/sharedStrings")]
@@ -837,7 +841,7 @@ def _xlsx_shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]],
                 f"{limits.xlsx_max_shared_chars} characters): cells using later strings "
                 "read as empty")
             ctx.partial = True
-            break
+            return _CutTable(strings)
         strings.append(text)
         chars += len(text)
         if count % 10_000 == 0:
@@ -920,7 +924,11 @@ def _xlsx_rows(stream: IO[bytes], strings: list[str], dates: frozenset[int],
             if not value:
                 text = ""  # still claims its column (an empty cell overrides an earlier one)
             elif kind == "s":
-                text = strings[int(value)]
+                index = int(value)
+                if index >= len(strings) and isinstance(strings, _CutTable):
+                    text = ""  # past the cut (noted): read as empty
+                else:
+                    text = strings[index]
             elif kind == "n":
                 style = cell.get("s")
                 text = _xlsx_number(value, int(style) if style else (-1 if style == "" else 0),
@@ -1412,7 +1420,6 @@ def extract_all(attachments: Sequence[AttachmentDoc],
     files after it, when the message's budget is spent, are "skipped" with that reason.
     """
     limits = limits or ExtractLimits()
-    message_end = time.monotonic() + limits.max_message_seconds
     todo: list[AttachmentDoc] = []
     for att in attachments:
         if not att.sha256:
@@ -1423,11 +1430,14 @@ def extract_all(attachments: Sequence[AttachmentDoc],
             att.error = f"too large: {len(att.payload)} bytes (limit {limits.max_file_bytes})"
         else:
             todo.append(att)
+    if todo and limits.isolate:
+        ensure_started()  # its start-up is not the files' time
+    message_end = time.monotonic() + limits.max_message_seconds
     jobs = [(_extract_here, (att, limits, message_end)) for att in todo]
     outcomes = run_isolated(jobs, per_job=limits.max_seconds,
                             total=max(0.0, message_end - time.monotonic()),
                             memory_bytes=limits.max_memory_bytes, isolate=limits.isolate)
-    budget = f"the message's time budget of {limits.max_message_seconds:g}s for its files"
+    budget = _budget_text(limits)
     for att, outcome in zip(todo, outcomes, strict=True):
         if outcome.kind == "done":
             att.text, att.heading, att.status, att.error = outcome.value
@@ -1445,6 +1455,10 @@ def extract_all(attachments: Sequence[AttachmentDoc],
             att.status, att.error = "failed", outcome.detail
 
 
+def _budget_text(limits: ExtractLimits) -> str:
+    return f"the message's time budget of {limits.max_message_seconds:g}s for its files"
+
+
 def _extract_here(att: AttachmentDoc, limits: ExtractLimits,
                   message_end: float) -> tuple[str, str, str, str | None]:
     """Read one attachment in this process: (text, heading, status, error); never raises.
@@ -1452,11 +1466,13 @@ def _extract_here(att: AttachmentDoc, limits: ExtractLimits,
     The deadlines are checked cooperatively (between pages, sheets, members); the process
     running this is killed if they are not (see :func:`extract_all`).
     """
-    file_end = time.monotonic() + limits.max_seconds
+    now = time.monotonic()
+    if now >= message_end:
+        return "", "", "skipped", f"not read: {_budget_text(limits)} was used up"
+    file_end = now + limits.max_seconds
     ctx = _Ctx(limits, min(file_end, message_end))
     if message_end < file_end:
-        ctx.deadline_note = (f"the message's time budget of {limits.max_message_seconds:g}s"
-                             " for its files ran out while reading it")
+        ctx.deadline_note = f"{_budget_text(limits)} ran out while reading it"
     try:
         kind = detect_kind(att.filename, att.content_type, att.payload)
         text = normalize_text(_dispatch(kind, att.filename, att.payload, ctx))

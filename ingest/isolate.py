@@ -80,13 +80,11 @@ def run_isolated(jobs: Sequence[Job], *, per_job: float, total: float,
         end = time.monotonic() + total
         start = 0
         while start < len(jobs) and time.monotonic() < end:
-            began = time.monotonic()
-            helper = _ready_helper()
+            helper = _ready_helper()  # a restart after a kill counts against ``total``
             if helper is None:
                 for index in range(start, len(jobs)):
                     outcomes[index] = _run_here(jobs[index])
                 break
-            end += time.monotonic() - began  # starting a helper is not the files' time
             start = helper.run(jobs, start, outcomes, per_job, end, memory_bytes)
     return [o or Outcome("not-started") for o in outcomes]
 
@@ -117,6 +115,12 @@ def _ready_helper() -> _Helper | None:
         log.warning("extraction helper could not start (%s): reading in this process", exc)
         _helper = None
     return _helper
+
+
+def ensure_started() -> None:
+    """Start this process's helper now, so that its start-up is not counted in a budget."""
+    with _lock:
+        _ready_helper()
 
 
 def shutdown() -> None:
