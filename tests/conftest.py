@@ -8,7 +8,9 @@ or unreachable server is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,19 @@ def _test_processes(baseline: set[int]) -> list[Proc]:
     return [p for pid, p in sorted(found.items()) if pid not in ancestors | baseline]
 
 
+def _stop_own_helpers() -> None:
+    """Stop what this pytest process keeps for itself between tests (it would stop at
+    exit): its extraction helper, and the forkserver and resource tracker that in-process
+    pipeline runs start once per process."""
+    isolate.shutdown()
+    for module, name in (("multiprocessing.forkserver", "_forkserver"),
+                         ("multiprocessing.resource_tracker", "_resource_tracker")):
+        stop = getattr(getattr(sys.modules.get(module), name, None), "_stop", None)
+        if stop is not None:
+            with contextlib.suppress(Exception):
+                stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_process_left_behind() -> Iterator[None]:
     """Fail the run if a test left a process running (issue 7: SIGKILL tests leaked their
@@ -56,7 +71,7 @@ def no_process_left_behind() -> Iterator[None]:
         return
     baseline = {p.pid for p in _test_processes(set())}
     yield
-    isolate.shutdown()  # the extraction helper is this process's own, kept between tests
+    _stop_own_helpers()
     left = wait_until_gone(lambda: _test_processes(baseline), LEAK_GRACE_SECONDS)
     if left:
         kill_all(left)
