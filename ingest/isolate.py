@@ -6,7 +6,7 @@ running (it cannot be killed): it used to burn CPU after its timeout and, once f
 stuck, every later message was refused extraction until a restart.  Here the jobs run in
 a helper process, one after the other:
 
-* the helper announces each job before starting it and sends its result after it;
+* the helper runs the jobs back to back and sends each result as it is done;
 * the caller waits with a deadline per job and one for the whole list; when one passes,
   it SIGKILLs the helper (nothing is left running), records that job as timed out and,
   while the overall budget lasts, starts a new helper for the jobs after it;
@@ -183,33 +183,28 @@ class _Helper:
             self.stop()
             _helper = None
             return start
-        expect = start  # the first job without an outcome yet
-        current: int | None = None  # the job the helper said it started
-        job_end = end
+        # The helper runs the jobs back to back: each starts when the one before it has
+        # answered (the first when the request arrives), so no "started" message is
+        # needed (under CPU contention every extra wake-up costs milliseconds).
+        current, job_end = start, time.monotonic() + per_job
         while True:
-            frame = self.frames.next(min(job_end, end) if current is not None else end)
+            frame = self.frames.next(min(job_end, end))
             if frame is _TIMEOUT:
                 self.stop()
                 _helper = None
-                if current is None:  # out of time between two jobs: the rest never start
-                    return expect
-                own_limit = job_end <= end
-                outcomes[current] = Outcome("timeout" if own_limit else "budget")
+                outcomes[current] = Outcome("timeout" if job_end <= end else "budget")
                 return current + 1
             if frame is None:  # the helper ended without answering for the job in hand
                 self.stop()
                 _helper = None
-                outcomes[expect] = Outcome("died", detail=_how_it_ended(self.proc.returncode))
-                return expect + 1
+                outcomes[current] = Outcome("died", detail=_how_it_ended(self.proc.returncode))
+                return current + 1
             tag, index, payload = frame
-            if tag == "start":
-                current, job_end = index, time.monotonic() + per_job
-                continue
             outcomes[index] = (Outcome("done", payload) if tag == "done"
                                else Outcome("error", detail=str(payload)))
-            current, expect = None, index + 1
-            if expect >= len(jobs):
-                return expect
+            current, job_end = index + 1, time.monotonic() + per_job
+            if current >= len(jobs):
+                return current
 
 
 def _how_it_ended(code: int | None) -> str:
@@ -294,7 +289,6 @@ def serve(owner: int) -> None:
         _tag, start, (jobs, memory_bytes) = frame
         _limit_memory(baseline, memory_bytes)
         for index, (func, args) in enumerate(jobs, start=start):
-            _send(out, ("start", index, None))
             try:
                 reply = ("done", index, func(*args))
             except Exception as exc:  # noqa: BLE001 - sent to the owner
