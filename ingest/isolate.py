@@ -132,7 +132,15 @@ def shutdown() -> None:
             _helper = None
 
 
+def _forget_in_child() -> None:
+    """A forked child must not use (or stop) its parent's helper: it starts its own."""
+    global _helper, _lock
+    _helper, _lock = None, threading.Lock()
+
+
 atexit.register(shutdown)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 _TIMEOUT = object()
