@@ -78,7 +78,7 @@ def eight_slow_pdfs(sender: str = "cdmnhoasua@gmail.com") -> bytes:
 def stray_processes(before: set[int]) -> list[str]:
     """Processes under this one, other than the live extraction helper and ``before``
     (servers of other tests' session fixtures)."""
-    helper = isolate._helper.proc.pid if isolate._helper is not None else None
+    helper = isolate._helper.pid if isolate._helper is not None else None
     return [str(p) for p in descendants(os.getpid(), all_processes())
             if p.pid != helper and p.pid not in before]
 
