@@ -158,6 +158,8 @@ class IngestSettings(_Section):
     workers: int = Field(default=0, ge=0, le=32)
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     seconds_per_file: float = Field(default=30.0, gt=0)
+    # all the files of one message together; past it the rest are recorded as not read
+    seconds_per_message: float = Field(default=90.0, gt=0)
 
 
 class Settings(BaseSettings):

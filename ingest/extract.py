@@ -11,18 +11,18 @@ Every extraction is bounded, because attachments are attacker-controlled input:
 * archives: member count, total uncompressed size, compression ratio and nesting depth are
   checked against the central directory *and* enforced while reading (headers can lie);
   the budget is shared by the whole archive tree, so nesting cannot multiply it;
-* time: external tools (antiword, catdoc, pdftoppm, tesseract) run as subprocesses with a
-  timeout and are killed.  In-process parsers (python-docx, openpyxl, xlrd, pypdf) run in
-  a daemon thread that the caller stops waiting for after ``max_seconds``.
+* time: ``max_seconds`` per file and ``max_message_seconds`` for all the files of a
+  message.  The files are read in a helper process (:mod:`ingest.isolate`) that is
+  SIGKILLed when a limit passes (and replaced): nothing keeps running after its time
+  (threads could not be killed: they ran on, and once four were stuck every later
+  message was refused extraction).
+  Extractors also check the deadline cooperatively (between pages, sheets, members), and
+  external tools (antiword, catdoc, pdftoppm, tesseract) run with the remaining time;
+* memory: the child runs under an address-space limit (``max_memory_bytes`` more than it
+  started with), and readers stream: an .xlsx shared strings table is read item by item
+  and cut at ``xlsx_max_shared_strings`` / ``xlsx_max_shared_chars`` (status partial).
 
-  Trade-off: Python cannot kill a thread, so a parser stuck in a pathological file keeps
-  burning CPU in the background until it finishes (the process itself is never blocked and
-  can still exit: the thread is a daemon).  A process pool would make the kill real but
-  would copy every payload into the child and cost a fork per file; with the size and
-  archive bounds above a runaway parser is rare, so threads win.  Extractors also check
-  the deadline cooperatively (between pages, sheets, members) so most timeouts end the
-  work too, and after ``_MAX_ABANDONED`` threads are still running, in-process extraction
-  is refused until they finish, so stuck threads cannot pile up without bound.
+What was not read is recorded: status timeout, partial or skipped, with the reason.
 
 Charset detection and the other text helpers it shares with parsing live in
 :mod:`ingest.textdecode`.
@@ -31,6 +31,7 @@ Charset detection and the other text helpers it shares with parsing live in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import html
@@ -43,16 +44,16 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO, Any, Literal
 
 from ingest.document import AttachmentDoc
+from ingest.isolate import ensure_started, run_isolated
 from ingest.textdecode import (
     codec_name,
     decode_bytes,
@@ -70,6 +71,13 @@ class ExtractLimits:
 
     max_file_bytes: int = 25 * MB
     max_seconds: float = 20.0  # per attachment, archives included
+    max_message_seconds: float = 60.0  # for all the attachments of one message together
+    max_memory_bytes: int = 1024 * MB  # address space an extraction may add (killable child)
+    xlsx_max_shared_strings: int = 200_000  # a table past these bounds is cut, text partial
+    xlsx_max_shared_chars: int = 2_000_000
+    # read in a killable child process (False: in this process, bounded only by the
+    # cooperative checks: for tests that watch or replace the readers)
+    isolate: bool = True
     zip_max_members: int = 50  # files in the whole archive tree
     zip_max_total_uncompressed: int = 100 * MB  # across the whole archive tree
     zip_max_ratio: float = 100.0  # uncompressed / compressed, per member
@@ -112,14 +120,20 @@ class _Ctx:
     depth: int = 0  # archive nesting depth of the file being read
     budget: _Budget | None = None
     notes: list[str] = field(default_factory=list)
+    partial: bool = False  # some of the file was deliberately left unread (notes say what)
+    deadline_note: str = ""  # why the deadline is what it is, when not the per-file limit
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
+    def timed_out(self) -> _TimedOut:
+        return _TimedOut(self.deadline_note
+                         or f"time limit of {self.limits.max_seconds:g}s exceeded")
+
     def check(self) -> None:
         """Cooperative deadline check, called between pages, sheets and members."""
         if self.remaining() <= 0:
-            raise _TimedOut(f"time limit of {self.limits.max_seconds:g}s exceeded")
+            raise self.timed_out()
 
 
 class _TextSink:
@@ -293,7 +307,7 @@ def _run_tool(args: list[str], ctx: _Ctx, name: str) -> bytes:
     """Run an external tool with the remaining time; killed and reported on timeout."""
     timeout = ctx.remaining()
     if timeout <= 0:
-        raise _TimedOut(f"time limit of {ctx.limits.max_seconds:g}s exceeded")
+        raise ctx.timed_out()
     env = dict(os.environ, OMP_THREAD_LIMIT="1", LC_ALL="C.UTF-8")
     try:
         proc = subprocess.run(args, capture_output=True, timeout=timeout, check=False,
@@ -439,7 +453,20 @@ def _read_xlsx(data: bytes, ctx: _Ctx) -> str:
     """
     _check_ooxml(data, ctx)
     text = _try_fast(_xlsx_fast, data, ctx)
-    return _xlsx_library(data, ctx) if text is None else text
+    if text is None:
+        _check_library_can_hold(data, ctx)
+        return _xlsx_library(data, ctx)
+    return text
+
+
+def _check_library_can_hold(data: bytes, ctx: _Ctx) -> None:
+    """openpyxl holds the whole shared strings table in memory: refuse a huge one."""
+    limit = 4 * ctx.limits.xlsx_max_shared_chars  # bytes of XML
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limit:
+                raise _Failed(f"shared strings table of {info.file_size} bytes is too large "
+                              f"for the library reader (limit {limit})")
 
 
 def _xlsx_library(data: bytes, ctx: _Ctx) -> str:
@@ -533,7 +560,7 @@ def _try_fast(reader: Callable[[bytes, _Ctx], str], data: bytes, ctx: _Ctx) -> s
     fast path".  Its notes are kept only when it succeeded, so a fallback does not report
     twice.
     """
-    scratch = _Ctx(ctx.limits, ctx.deadline, ctx.depth, ctx.budget)
+    scratch = dataclasses.replace(ctx, notes=[], partial=False)
     try:
         text = reader(data, scratch)
     except _Failed:
@@ -543,6 +570,7 @@ def _try_fast(reader: Callable[[bytes, _Ctx], str], data: bytes, ctx: _Ctx) -> s
                    type(exc).__name__, exc)
         return None
     ctx.notes.extend(scratch.notes)
+    ctx.partial = ctx.partial or scratch.partial
     return text
 
 
@@ -769,20 +797,55 @@ def _add_texts(rows: Iterable[list[str]], sink: _TextSink, ctx: _Ctx) -> bool:
     return True
 
 
-def _xlsx_shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]],
-                         ctx: _Ctx) -> list[str]:
-    """The shared string table, each string already as _cell_text gives it."""
+class _CutTable(list[str]):
+    """A shared strings table whose end was not kept (cells using it read as empty)."""
+
+
+def _shared_strings_part(rels: dict[str, tuple[str, str]]) -> str | None:
     parts = [target for rel_type, target in rels.values()
              if rel_type.endswith("/sharedStrings")]
-    if not parts:
+    return parts[0] if parts else None
+
+
+def _xlsx_shared_strings(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]],
+                         ctx: _Ctx) -> list[str]:
+    """The shared string table, each string already as _cell_text gives it.
+
+    Streamed, and bounded: a 10 MB workbook can hold a 95 MB table, which as Python
+    strings (plus the parsed elements) once took 800 MB.  Parsed items are dropped from
+    the tree as they complete; past ``xlsx_max_shared_strings`` items or
+    ``xlsx_max_shared_chars`` characters the rest of the table is not kept (cells using
+    those strings read as empty) and the file is marked partial, with a note.
+    """
+    part = _shared_strings_part(rels)
+    if part is None:
         return []
-    strings = []
-    events = _xml_events(_open_part(zf, parts[0], ctx), ("end",))
-    for _event, elem in itertools.chain.from_iterable(events):
-        if elem.tag == _S_SI:
-            text = _xlsx_text(elem).replace("x005F_", "")  # as openpyxl's read_string_table
-            strings.append(" ".join(text.split()))
-            elem.clear()
+    limits = ctx.limits
+    strings: list[str] = []
+    chars = 0
+    root: ET.Element | None = None
+    events = _xml_events(_open_part(zf, part, ctx), ("start", "end"))
+    for count, (event, elem) in enumerate(itertools.chain.from_iterable(events)):
+        if root is None and event == "start":
+            root = elem
+        if event != "end" or elem.tag != _S_SI:
+            continue
+        text = " ".join(_xlsx_text(elem).replace("x005F_", "").split())  # read_string_table
+        if root is not None:
+            root.clear()  # drop the items read so far: the tree never holds the table
+        if len(strings) >= limits.xlsx_max_shared_strings or (
+                chars + len(text) > limits.xlsx_max_shared_chars):
+            ctx.notes.append(
+                f"shared strings table cut after {len(strings)} strings ({chars} characters;"
+                f" limits {limits.xlsx_max_shared_strings} strings, "
+                f"{limits.xlsx_max_shared_chars} characters): cells using later strings "
+                "read as empty")
+            ctx.partial = True
+            return _CutTable(strings)
+        strings.append(text)
+        chars += len(text)
+        if count % 10_000 == 0:
+            ctx.check()
     return strings
 
 
@@ -861,7 +924,11 @@ def _xlsx_rows(stream: IO[bytes], strings: list[str], dates: frozenset[int],
             if not value:
                 text = ""  # still claims its column (an empty cell overrides an earlier one)
             elif kind == "s":
-                text = strings[int(value)]
+                index = int(value)
+                if index >= len(strings) and isinstance(strings, _CutTable):
+                    text = ""  # past the cut (noted): read as empty
+                else:
+                    text = strings[index]
             elif kind == "n":
                 style = cell.get("s")
                 text = _xlsx_number(value, int(style) if style else (-1 if style == "" else 0),
@@ -1035,6 +1102,7 @@ def _ocr_pdf(data: bytes, pages: int, ctx: _Ctx) -> str:
                 if not out:
                     raise
                 ctx.notes.append(f"OCR stopped after {len(out)}/{todo} pages: time limit")
+                ctx.partial = True
                 break
     if pages > todo:
         ctx.notes.append(f"OCR limited to the first {todo} of {pages} pages")
@@ -1261,7 +1329,8 @@ def _zip_member_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: _Ctx,
     if info.file_size > ctx.limits.max_file_bytes:
         return f"{header} [skipped: {info.file_size} bytes, limit {ctx.limits.max_file_bytes}]"
     data = _read_member(archive, info, ctx)
-    member_ctx = _Ctx(ctx.limits, ctx.deadline, depth, ctx.budget)
+    member_ctx = _Ctx(ctx.limits, ctx.deadline, depth, ctx.budget,
+                      deadline_note=ctx.deadline_note)
     kind = detect_kind(name, "", data)
     if kind == "zip" and depth >= ctx.limits.zip_max_depth:
         ctx.notes.append(f"{name}: nested archive deeper than {ctx.limits.zip_max_depth}")
@@ -1324,76 +1393,102 @@ def _dispatch(kind: str, filename: str, data: bytes, ctx: _Ctx) -> str:
     return reader(data, ctx)
 
 
-_MAX_ABANDONED = 4
-_abandoned: list[threading.Thread] = []
-_abandoned_lock = threading.Lock()
-
-
-def _run_with_timeout(func: Callable[[], str], seconds: float) -> str:
-    """Run ``func`` in a daemon thread and stop waiting after ``seconds`` (see module doc)."""
-    with _abandoned_lock:
-        _abandoned[:] = [t for t in _abandoned if t.is_alive()]
-        if len(_abandoned) >= _MAX_ABANDONED:
-            raise _Failed(f"refused: {len(_abandoned)} earlier extractions are still running "
-                          "after timing out")
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["text"] = func()
-        except BaseException as exc:  # handed to the caller's thread below
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="ldl-extract", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        with _abandoned_lock:
-            _abandoned.append(worker)
-        raise _TimedOut(f"time limit of {seconds:g}s exceeded")
-    if "error" in box:
-        raise box["error"]
-    return str(box.get("text", ""))
-
-
 def extract_text(att: AttachmentDoc, limits: ExtractLimits | None = None) -> AttachmentDoc:
     """Fill ``text``, ``status``, ``error`` and ``heading`` of an attachment; never raises.
 
-    ``status``: ok (text found), empty (readable, no text), skipped (not attempted: too
-    large, unsupported, tool or OCR model missing; ``error`` says why) or failed (corrupt,
-    encrypted, archive bomb, time limit; ``error`` says why).  With status ok, ``error``
-    may carry a note (truncated, partial OCR, members that failed).  The attachment is
-    updated in place and returned.
+    ``status``: ok (text found), partial (text found, but part of the file was left
+    unread: ``error`` says what), empty (readable, no text), skipped (not attempted: too
+    large, unsupported, tool or OCR model missing, no time left in the message's budget;
+    ``error`` says why), timeout (stopped at a time limit) or failed (corrupt, encrypted,
+    archive bomb, out of memory; ``error`` says why).  With status ok, ``error`` may carry
+    a note (truncated, members that failed).  The attachment is updated in place and
+    returned.  The work runs in a child process that is killed at the time limit (see
+    :func:`extract_all`).
+    """
+    extract_all([att], limits)
+    return att
+
+
+def extract_all(attachments: Sequence[AttachmentDoc],
+                limits: ExtractLimits | None = None) -> None:
+    """:func:`extract_text` for every attachment of one message, within one time budget.
+
+    Each file has ``max_seconds``; all of them together ``max_message_seconds``.  They
+    are read one after the other in a helper process (:mod:`ingest.isolate`) that is
+    SIGKILLed when a limit passes, so nothing keeps running after its time and the next
+    message starts with nothing in the way.  A file stopped at a limit is "timeout"; the
+    files after it, when the message's budget is spent, are "skipped" with that reason.
     """
     limits = limits or ExtractLimits()
-    if not att.sha256:
-        att.sha256 = hashlib.sha256(att.payload).hexdigest()
-    att.text, att.heading, att.error = "", "", None
-    if len(att.payload) > limits.max_file_bytes:
-        att.status = "skipped"
-        att.error = f"too large: {len(att.payload)} bytes (limit {limits.max_file_bytes})"
-        return att
-    ctx = _Ctx(limits, time.monotonic() + limits.max_seconds)
+    todo: list[AttachmentDoc] = []
+    for att in attachments:
+        if not att.sha256:
+            att.sha256 = hashlib.sha256(att.payload).hexdigest()
+        att.text, att.heading, att.error = "", "", None
+        if len(att.payload) > limits.max_file_bytes:
+            att.status = "skipped"
+            att.error = f"too large: {len(att.payload)} bytes (limit {limits.max_file_bytes})"
+        else:
+            todo.append(att)
+    if todo and limits.isolate:
+        ensure_started()  # its start-up is not the files' time
+    message_end = time.monotonic() + limits.max_message_seconds
+    jobs = [(_extract_here, (att, limits, message_end)) for att in todo]
+    outcomes = run_isolated(jobs, per_job=limits.max_seconds,
+                            total=max(0.0, message_end - time.monotonic()),
+                            memory_bytes=limits.max_memory_bytes, isolate=limits.isolate)
+    budget = _budget_text(limits)
+    for att, outcome in zip(todo, outcomes, strict=True):
+        if outcome.kind == "done":
+            att.text, att.heading, att.status, att.error = outcome.value
+        elif outcome.kind == "timeout":
+            att.status = "timeout"
+            att.error = f"time limit of {limits.max_seconds:g}s exceeded: reading stopped"
+        elif outcome.kind == "budget":
+            att.status, att.error = "timeout", f"{budget} ran out while reading it"
+        elif outcome.kind == "not-started":
+            att.status, att.error = "skipped", f"not read: {budget} was used up"
+        elif outcome.kind == "died":
+            att.status = "failed"
+            att.error = f"the extraction process ended without an answer ({outcome.detail})"
+        else:
+            att.status, att.error = "failed", outcome.detail
+
+
+def _budget_text(limits: ExtractLimits) -> str:
+    return f"the message's time budget of {limits.max_message_seconds:g}s for its files"
+
+
+def _extract_here(att: AttachmentDoc, limits: ExtractLimits,
+                  message_end: float) -> tuple[str, str, str, str | None]:
+    """Read one attachment in this process: (text, heading, status, error); never raises.
+
+    The deadlines are checked cooperatively (between pages, sheets, members); the process
+    running this is killed if they are not (see :func:`extract_all`).
+    """
+    now = time.monotonic()
+    if now >= message_end:
+        return "", "", "skipped", f"not read: {_budget_text(limits)} was used up"
+    file_end = now + limits.max_seconds
+    ctx = _Ctx(limits, min(file_end, message_end))
+    if message_end < file_end:
+        ctx.deadline_note = f"{_budget_text(limits)} ran out while reading it"
     try:
         kind = detect_kind(att.filename, att.content_type, att.payload)
-        raw = _run_with_timeout(
-            lambda: _dispatch(kind, att.filename, att.payload, ctx), limits.max_seconds)
-        text = normalize_text(raw)
+        text = normalize_text(_dispatch(kind, att.filename, att.payload, ctx))
     except _Skipped as exc:
-        att.status, att.error = "skipped", str(exc)
-        return att
+        return "", "", "skipped", str(exc)
+    except _TimedOut as exc:
+        return "", "", "timeout", str(exc)
     except _Failed as exc:
-        att.status, att.error = "failed", str(exc)
-        return att
+        return "", "", "failed", str(exc)
     except Exception as exc:  # an unexpected parser error is a failure, not a crash
-        att.status, att.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
-        return att
+        return "", "", "failed", f"{type(exc).__name__}: {exc}"[:500]
     if len(text) > limits.max_text_chars:
         text = text[: limits.max_text_chars]
         ctx.notes.append(f"text truncated at {limits.max_text_chars} characters")
-    att.text = text
-    att.heading = first_heading(text)
-    att.status = "ok" if text.strip() else "empty"
     notes = list(dict.fromkeys(ctx.notes))
-    att.error = "; ".join(notes)[:1000] if notes else None
-    return att
+    error = "; ".join(notes)[:1000] if notes else None
+    if not text.strip():
+        return text, "", "empty", error
+    return text, first_heading(text), "partial" if ctx.partial else "ok", error

@@ -34,7 +34,8 @@ from email.message import Message
 import mailparser
 
 from ingest.document import AttachmentDoc, MessageDoc
-from ingest.extract import ExtractLimits, extract_text
+from ingest.extract import ExtractLimits, extract_all
+from ingest.headers import header_block
 from ingest.legacy_docx import apply_paragraphs, legacy_paragraphs
 from ingest.legacy_vn import ENCODING_NAMES, fix_legacy
 from ingest.received import parse_date
@@ -59,6 +60,10 @@ _BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"\x
 
 class ParseError(ValueError):
     """The bytes are not an email message at all (empty, or a binary file)."""
+
+
+class HeaderLimitError(ParseError):
+    """The header block is over the limits (:mod:`ingest.headers`): not parsed at all."""
 
 
 # --------------------------------------------------------------------------- headers
@@ -390,6 +395,9 @@ def _check_is_message(raw: bytes) -> bytes:
         raise ParseError("empty input")
     if data.startswith(_BINARY_MAGIC):
         raise ParseError("binary file, not an email message")
+    problem = header_block(data).over_limits()
+    if problem is not None:  # measured in linear time before any parser sees it
+        raise HeaderLimitError(f"headers: {problem}")
     return data
 
 
@@ -474,10 +482,11 @@ def _strip_leading_blank_lines(raw: bytes, defects: list[str]) -> bytes:
 def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> MessageDoc:
     """Parse one raw message and extract its attachments' text; never raises on bad mail.
 
-    Raises :class:`ParseError` only when ``raw`` is not a message at all.  Text fields
+    Raises :class:`ParseError` only when ``raw`` is not a message at all, or
+    :class:`HeaderLimitError` when its header block is over the limits.  Text fields
     are NFC; ``doc.defects`` lists what was wrong (MIME defects, charset guesses,
     unparsable dates).  Attachments are extracted with ``limits`` (see
-    :func:`ingest.extract.extract_text`).
+    :func:`ingest.extract.extract_all`).
     """
     limits = limits or ExtractLimits()
     data = _check_is_message(raw)
@@ -501,8 +510,7 @@ def parse_message(raw: bytes, *, limits: ExtractLimits | None = None) -> Message
     doc.links = list(dict.fromkeys(find_urls(body) + walk.html_links))[:MAX_LINKS]
     doc.attachments = walk.attachments
     doc.defects = list(dict.fromkeys(doc.defects + walk.defects))[:MAX_DEFECTS]
-    for attachment in doc.attachments:
-        extract_text(attachment, limits)
+    extract_all(doc.attachments, limits)  # one time budget for the message's files
     fix_legacy_encodings(doc)
     return doc
 

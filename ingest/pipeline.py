@@ -38,6 +38,7 @@ from ingest.analyse import Analysis, Failure, RuleContext, analyse, analyse_safe
 from ingest.claims import RunId, claim, free_dead_claims, pending, release, take_for_recording
 from ingest.document import MessageDoc, UnionEntry
 from ingest.extract import ExtractLimits
+from ingest.lifeline import pool_worker_init
 from ingest.record import lock_unions, quarantine, record, renumber_versions, save_parsed
 from ingest.sources.base import FetchedMessage, Source
 from ingest.sources.base import MailboxState as FetchState
@@ -103,7 +104,8 @@ class Pipeline:
     def limits(self) -> ExtractLimits:
         ing = self.settings.ingest
         return ExtractLimits(max_file_bytes=ing.max_attachment_bytes,
-                             max_seconds=ing.seconds_per_file, ocr=ing.ocr)
+                             max_seconds=ing.seconds_per_file, ocr=ing.ocr,
+                             max_message_seconds=ing.seconds_per_message)
 
     def directory(self) -> list[UnionEntry]:
         if self._directory is None:
@@ -272,7 +274,11 @@ class Pipeline:
         todo = self._claimed(pks, summary, bar)
         window: deque[tuple[int, Future[Analysis | Failure]]] = deque()
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # workers die with this process even when it is SIGKILLed; the forkserver and the
+        # resource tracker then see their pipes close and exit too (ingest/lifeline.py)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=pool_worker_init,
+                                 initargs=(os.getpid(),)) as pool:
 
             def submit_next() -> None:
                 pk = next(todo, None)

@@ -9,12 +9,12 @@ Gmail's) is the best witness, then ``Date:``, then the file's modification time.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import email.utils
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+
+from ingest.headers import header_map
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -132,12 +132,8 @@ def received_time(headers: Mapping[str, Sequence[str]], fallback_mtime: datetime
 def received_time_from_bytes(raw: bytes, fallback_mtime: datetime | None = None,
                              *, now: datetime | None = None) -> tuple[datetime, str]:
     """:func:`received_time` for a raw message, reading only its header block."""
-    try:
-        message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
-            raw.lstrip(b"\r\n"))
-        headers: dict[str, list[str]] = {}
-        for name, value in message.raw_items():
-            headers.setdefault(name.lower(), []).append(str(value))
+    try:  # header_map reads at most MAX_HEADER_LINES fields: bounded work
+        headers = header_map(raw)
     except Exception:  # a header block this broken has no dates either
         headers = {}
     return received_time(headers, fallback_mtime, now=now)

@@ -24,6 +24,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.headers import header_block, header_map, read_headers
 from ingest.received import received_time
 from ingest.sources.base import FetchedMessage
 from ingest.sources.base import MailboxState as FetchState
@@ -68,7 +69,9 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str, *,
     """
     raw = _placeholder(fetched, source) if fetched.oversize else fetched.raw
     digest = sha256_hex(raw)
-    headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+    block = header_block(raw)  # linear; a hostile block is read only up to the limit
+    refused = None if fetched.oversize else block.over_limits()
+    headers = read_headers(raw, block)
     message_id = message_id_of(headers.get("Message-ID"))
     existing = session.scalar(select(Message.id).where(Message.sha256 == digest))
     clash: int | None = None
@@ -81,16 +84,16 @@ def store_fetched(session: Session, fetched: FetchedMessage, source: str, *,
     if fetched.received_at is not None:
         received, how = fetched.received_at.astimezone(UTC), "internaldate"
     else:
-        received, how = received_time({k.lower(): headers.get_all(k) or [] for k in headers},
-                                      fetched.mtime)
+        received, how = received_time(header_map(headers), fetched.mtime)
     put_blob(session, raw, digest)
     message = Message(
         sha256=digest, message_id=message_id, received_at=received, received_source=how,
         size=fetched.size or len(raw), source=source, source_ref=fetched.ref,
         subject=str(headers.get("Subject", ""))[:2000],
-        status="quarantined" if fetched.oversize else "new",
+        status="quarantined" if fetched.oversize or refused else "new",
         error=(f"oversize: {fetched.size} bytes, not downloaded; fetch it by hand "
-               f"({source} {fetched.ref})") if fetched.oversize else None,
+               f"({source} {fetched.ref})") if fetched.oversize else (
+            f"headers: {refused}; stored raw, not parsed" if refused else None),
         message_id_clash_of=clash,
     )
     session.add(message)

@@ -188,6 +188,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     text: Mapped[str] = mapped_column(Text, default="")
     heading: Mapped[str] = mapped_column(String(500), default="")
+    # ok | partial | empty | skipped | timeout | failed; extract_error says why
     extract_status: Mapped[str] = mapped_column(String(16), default="pending")
     extract_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

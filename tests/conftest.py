@@ -8,7 +8,9 @@ or unreachable server is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +21,62 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from config.settings import load_settings
+from ingest import isolate
 from ldl.app import App
 from storage.db import make_engine
+from tests.processes import Proc, all_processes, descendants, kill_all, wait_until_gone
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("LDL_TEST_DATABASE_URL", "")
+
+
+LEAK_GRACE_SECONDS = 20.0  # servers stopped by the last fixtures may take a moment to exit
+
+
+def _test_processes(baseline: set[int]) -> list[Proc]:
+    """Live processes this pytest run started and that are still there: its descendants and
+    the members of its process group (orphans of a killed child are re-parented but keep
+    the group), less pytest itself, its ancestors and whatever existed before the run."""
+    me = os.getpid()
+    procs = all_processes()
+    found = {p.pid: p for p in descendants(me, procs)}
+    found.update({p.pid: p for p in procs if p.pgid == os.getpgid(0)})
+    ancestors, pid = set(), me
+    by_pid = {p.pid: p for p in procs}
+    while pid in by_pid and pid not in ancestors:
+        ancestors.add(pid)
+        pid = by_pid[pid].ppid
+    return [p for pid, p in sorted(found.items()) if pid not in ancestors | baseline]
+
+
+def _stop_own_helpers() -> None:
+    """Stop what this pytest process keeps for itself between tests (it would stop at
+    exit): its extraction helper, and the forkserver and resource tracker that in-process
+    pipeline runs start once per process."""
+    isolate.shutdown()
+    for module, name in (("multiprocessing.forkserver", "_forkserver"),
+                         ("multiprocessing.resource_tracker", "_resource_tracker")):
+        stop = getattr(getattr(sys.modules.get(module), name, None), "_stop", None)
+        if stop is not None:
+            with contextlib.suppress(Exception):
+                stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Fail the run if a test left a process running (issue 7: SIGKILL tests leaked their
+    forkservers, resource trackers and workers).  Leftovers are killed after reporting."""
+    if not Path("/proc/self/stat").exists():
+        yield
+        return
+    baseline = {p.pid for p in _test_processes(set())}
+    yield
+    _stop_own_helpers()
+    left = wait_until_gone(lambda: _test_processes(baseline), LEAK_GRACE_SECONDS)
+    if left:
+        kill_all(left)
+        pytest.fail("processes left running by the tests:\n" + "\n".join(map(str, left)),
+                    pytrace=False)
 
 
 def require_or_skip(reason: str) -> None:
