@@ -33,6 +33,8 @@ OWNER = "ldl_test_owner"  # a non-superuser owner, shared by concurrent test run
 
 # (statement, what the one-line error must say on sqlite, on postgresql)
 WRITES = [
+    ("ROLLBACK; BEGIN READ WRITE; DELETE FROM submissions; COMMIT",  # issue 7, verbatim
+     "ROLLBACK is not allowed", "cannot insert multiple commands"),
     ("ROLLBACK; BEGIN READ WRITE; DELETE FROM unions; COMMIT",
      "ROLLBACK is not allowed", "cannot insert multiple commands"),
     ("SELECT 1; DELETE FROM unions", "one statement at a time",
@@ -207,6 +209,8 @@ def test_non_superuser_owner_runs_queries_as_the_reader(owner_app: tuple[App, Ld
         assert on_pg in refused(ldl, statement), statement
     assert "permission denied for table unions" in refused(ldl, "SELECT * FROM unions")
     assert "pg_execute_server_program" in refused(ldl, "COPY (SELECT 1) TO PROGRAM 'true'")
+    assert "permission denied for function pg_read_file" in refused(
+        ldl, "SELECT pg_read_file('/etc/hostname')")
     # a role switch back to the owner in the middle of the query: the rows are withheld
     line = refused(ldl, "SELECT set_config('role', 'none', true) AS r, "
                         "query_to_xml('SELECT count(*) FROM unions', false, false, '') AS x")
