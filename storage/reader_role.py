@@ -140,9 +140,8 @@ def _grant(conn: Connection, role: str) -> tuple[str, ...]:
         pg16 = int(conn.execute(text("SHOW server_version_num")).scalar_one()) >= 160000
         can_set = conn.execute(text("SELECT pg_has_role(current_user, :r, :p)"),
                                {"r": role, "p": "SET" if pg16 else "MEMBER"}).scalar()
-        if not can_set:
-            option = " WITH INHERIT FALSE, SET TRUE" if pg16 else ""
-            conn.execute(text(f"GRANT {ident} TO CURRENT_USER{option}"))
+        if not can_set:  # SET is TRUE by default on 16+; inheriting a reader is harmless
+            conn.execute(text(f"GRANT {ident} TO CURRENT_USER"))
     return views
 
 

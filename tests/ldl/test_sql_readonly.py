@@ -170,41 +170,58 @@ def _admin_ddl(admin: Engine, statement: str) -> None:
             raise
 
 
-@pytest.fixture
-def owner_app(pg_server_url: str, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[App, Ldl]]:
-    """A database owned by a non-superuser that is a member of ldl_reader (the compose set-up:
-    an administrator made both roles; `ldl init` runs as the owner)."""
+@pytest.fixture(params=["admin-made", "owner-made"])
+def owner_app(request: pytest.FixtureRequest, pg_server_url: str, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[App, Ldl, str]]:
+    """A database owned by a non-superuser; `ldl init` runs as that owner.
+
+    admin-made: the compose set-up, an administrator made the owner (no CREATEROLE) and
+    ldl_reader, and granted the one to the other.  owner-made: the owner has CREATEROLE
+    and `ldl init` creates a fresh reader role and makes itself a member.
+    """
     for key in [k for k in os.environ if k.startswith("LDL_")]:
         monkeypatch.delenv(key)
     admin = make_engine(pg_server_url).execution_options(isolation_level="AUTOCOMMIT")
     name = f"ldl_test_own_{uuid.uuid4().hex[:10]}"
-    _admin_ddl(admin, f"CREATE ROLE {OWNER} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB")
-    _admin_ddl(admin, "CREATE ROLE ldl_reader LOGIN NOINHERIT")
-    _admin_ddl(admin, f"GRANT ldl_reader TO {OWNER}")
+    if request.param == "admin-made":
+        owner, reader = OWNER, "ldl_reader"
+        _admin_ddl(admin, f"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB")
+        _admin_ddl(admin, f"CREATE ROLE {reader} LOGIN NOINHERIT")
+        _admin_ddl(admin, f"GRANT {reader} TO {owner}")
+    else:
+        owner, reader = f"{OWNER}_cr", f"ldl_reader_o{uuid.uuid4().hex[:8]}"
+        _admin_ddl(admin, f"CREATE ROLE {owner} LOGIN NOSUPERUSER CREATEROLE NOCREATEDB")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {OWNER}'))
-    url = make_url(pg_server_url).set(database=name, username=OWNER, password=None)
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {owner}'))
+    url = make_url(pg_server_url).set(database=name, username=owner, password=None)
     owner_url = url.render_as_string(hide_password=False)
-    application = App(load_settings(None, database_url=owner_url, data_dir=tmp_path / "data"))
+    application = App(load_settings(None, database_url=owner_url, data_dir=tmp_path / "data",
+                                    sql={"reader_role": reader}))
     try:
         application.init_db()
+        assert application.reader is not None
+        assert application.reader.created == (request.param == "owner-made")
         yield application, Ldl({"LDL_DATABASE_URL": owner_url, "LDL_CONFIG": "",
-                                "LDL_DATA_DIR": str(tmp_path / "data")})
+                                "LDL_DATA_DIR": str(tmp_path / "data"),
+                                "LDL_SQL__READER_ROLE": reader}), reader
     finally:
         application.engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if request.param == "owner-made":
+                conn.execute(text(f"DROP ROLE IF EXISTS {reader}"))
         admin.dispose()
 
 
-def test_non_superuser_owner_runs_queries_as_the_reader(owner_app: tuple[App, Ldl]) -> None:
-    app, ldl = owner_app
+def test_non_superuser_owner_runs_queries_as_the_reader(
+        owner_app: tuple[App, Ldl, str]) -> None:
+    app, ldl, reader = owner_app
+    owner = app.engine.url.username
     assert app.reader is not None and app.reader.views == ("v_compliance", "v_submissions",
                                                           "v_triage")
     ldl("unions", "import", str(SAMPLE_DIRECTORY))
     out = ldl("sql", "SELECT current_user AS u, session_user AS s", "--format", "csv").output
-    assert out.split() == ["u,s", f"ldl_reader,{OWNER}"]
+    assert out.split() == ["u,s", f"{reader},{owner}"]
     for statement, _, on_pg in WRITES:
         assert on_pg in refused(ldl, statement), statement
     assert "permission denied for table unions" in refused(ldl, "SELECT * FROM unions")
