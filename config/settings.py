@@ -154,6 +154,9 @@ class SqlSettings(_Section):
     # `ldl sql` runs as this role on PostgreSQL (USAGE on the schema, SELECT on the v_*
     # views, nothing else); `ldl init` creates it.  Operators' tools may log in as it.
     reader_role: str = Field(default="ldl_reader", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # with the role's password, `ldl sql` always logs in as it (never as ldl's own login)
+    password: SecretStr | None = None
+    password_file: Path | None = None
 
 
 class Settings(BaseSettings):

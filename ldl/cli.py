@@ -16,7 +16,7 @@ import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config.calendar import BLOCS, CalendarError
-from config.settings import ConfigError, load_settings, masked_dump
+from config.settings import ConfigError, load_settings, masked_dump, read_secret
 from ldl.app import App, LdlError, parse_moment
 from ldl.output import FORMATS, percent, render
 from storage import audit, compliance
@@ -276,9 +276,11 @@ def sql(app: App, query: str, fmt: str) -> None:
     sees the views only; on SQLite over a read-only connection that may not ATTACH,
     VACUUM, set PRAGMAs or write.
     """
+    sql_settings = app.settings.sql
+    password = read_secret(sql_settings.password, sql_settings.password_file, "sql.password")
     try:
         result = run_readonly(app.settings.effective_database_url, query,
-                              reader_role=app.settings.sql.reader_role)
+                              reader_role=sql_settings.reader_role, reader_password=password)
     except QueryRefused as exc:
         raise LdlError(str(exc)) from None
     records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]

@@ -46,11 +46,16 @@ class QueryResult:
 NO_ROWS = "query refused: it returns no rows (ldl sql runs a single SELECT)"
 
 
-def run_readonly(url: str, query: str, *, reader_role: str) -> QueryResult:
+def run_readonly(url: str, query: str, *, reader_role: str,
+                 reader_password: str | None = None) -> QueryResult:
+    """Run ``query`` on the database of ``url``; on PostgreSQL as ``reader_role`` (logged in
+    with ``reader_password`` when given, else reached from ``url``'s login)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite(parsed, query)
     if parsed.get_backend_name() == "postgresql":
+        if reader_password is not None:
+            parsed = parsed.set(username=reader_role, password=reader_password)
         return _postgresql(parsed, query, reader_role)
     raise DatabaseError(f"`ldl sql` supports SQLite and PostgreSQL, not {parsed.drivername}")
 
@@ -167,10 +172,12 @@ def _postgresql(url: URL, query: str, role: str) -> QueryResult:
     try:
         raw = _connect(url)
     except psycopg.OperationalError as exc:
+        if not superuser:
+            raise DatabaseError(f"cannot reach the database: {_first_line(exc)}") from None
         raise QueryRefused(
             f"ldl connects to PostgreSQL as the superuser {session_user}, so `ldl sql` must "
             f"log in as {role} and could not: {_first_line(exc)}. Connect ldl as a "
-            f"non-superuser owner, or let {role} log in (a password, or .pgpass) "
+            f"non-superuser owner, or give {role} a password ([sql] password_file) "
             "(docs/schema.md)") from None
     try:
         raw.read_only = True  # every transaction begins READ ONLY

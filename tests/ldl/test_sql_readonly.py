@@ -305,3 +305,19 @@ def test_a_superuser_reader_role_is_refused(app: App) -> None:
         with app.engine.connect() as conn:
             conn.execute(text(f"DROP ROLE {role}"))
             conn.commit()
+
+
+def test_with_the_readers_password_ldl_sql_logs_in_as_the_reader(
+        owner_app: tuple[App, Ldl, str]) -> None:
+    """`[sql] password`: the owner's login is not used at all, so switching the role back
+    mid-query reaches nothing (the test server trusts local logins, so any password
+    passes; what is shown is which login `ldl sql` uses)."""
+    app, owner_ldl, reader = owner_app
+    owner_ldl("unions", "import", str(SAMPLE_DIRECTORY))
+    ldl = Ldl({**owner_ldl.env, "LDL_SQL__PASSWORD": "reader-secret"})
+    out = ldl("sql", "SELECT current_user AS u, session_user AS s", "--format", "csv").output
+    assert out.split() == ["u,s", f"{reader},{reader}"]
+    line = refused(ldl, "SELECT set_config('role', 'none', true) AS r, "
+                        "query_to_xml('SELECT count(*) FROM unions', false, false, '') AS x")
+    assert "permission denied for table unions" in line
+    assert "cannot insert multiple commands" in refused(ldl, WRITES[0][0])
