@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from storage.db import DatabaseError, make_engine
@@ -162,6 +163,12 @@ def _postgresql(url: URL, query: str, role: str) -> QueryResult:
                 "SELECT rolsuper FROM pg_roles WHERE rolname = session_user")).scalar()
             session_user = conn.execute(text("SELECT session_user")).scalar_one()
             reasons = unsafe_reasons(conn, role)
+    except OperationalError as exc:
+        if url.username != role:
+            raise
+        raise QueryRefused(
+            f"cannot log in as {role}: {_first_line(exc.orig or exc)}. Check its password "
+            "([sql] password_file, LDL_SQL__PASSWORD_FILE)") from None
     finally:
         engine.dispose()
     if reasons:
