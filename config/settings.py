@@ -162,6 +162,15 @@ class IngestSettings(_Section):
     seconds_per_message: float = Field(default=90.0, gt=0)
 
 
+class SqlSettings(_Section):
+    # `ldl sql` runs as this role on PostgreSQL (USAGE on the schema, SELECT on the v_*
+    # views, nothing else); `ldl init` creates it.  Operators' tools may log in as it.
+    reader_role: str = Field(default="ldl_reader", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # with the role's password, `ldl sql` always logs in as it (never as ldl's own login)
+    password: SecretStr | None = None
+    password_file: Path | None = None
+
+
 class Settings(BaseSettings):
     """Everything ldl-inbox can be told.  Build it with :func:`load_settings`."""
 
@@ -186,6 +195,7 @@ class Settings(BaseSettings):
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     templates: TemplatesSettings = Field(default_factory=TemplatesSettings)
+    sql: SqlSettings = Field(default_factory=SqlSettings)
 
     @field_validator("timezone")
     @classmethod

@@ -18,6 +18,7 @@ from config.settings import Settings
 from storage import migrate
 from storage.db import DatabaseError, check_connection, make_engine, session_factory
 from storage.obligations import sync_obligations
+from storage.reader_role import ReaderGrant, ensure_reader
 
 
 class LdlError(RuntimeError):
@@ -42,6 +43,8 @@ def parse_moment(value: str | None, settings: Settings) -> datetime:
 class App:
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
+    #: the SELECT-only role `ldl init` set up (PostgreSQL only)
+    reader: ReaderGrant | None = field(default=None, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -68,6 +71,7 @@ class App:
     def init_db(self, now: datetime | None = None) -> tuple[str | None, str | None]:
         before_after = migrate.upgrade(self.engine)
         self.sync_calendar(now)
+        self.reader = ensure_reader(self.engine, self.settings.sql.reader_role)
         return before_after
 
     def require_schema(self) -> None:

@@ -13,18 +13,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config.calendar import BLOCS, CalendarError
-from config.settings import ConfigError, load_settings, masked_dump
+from config.settings import ConfigError, load_settings, masked_dump, read_secret
 from ldl.app import App, LdlError, describe_calendar, parse_moment
 from ldl.output import FORMATS, percent, render
 from storage import audit, compliance
-from storage.db import DatabaseError, make_engine
+from storage.db import DatabaseError
 from storage.directory import DirectoryError, export_unions, import_unions, list_unions
 from storage.models import Exemption, Union
 from storage.obligations import ensure_obligations
+from storage.readonly import QueryRefused, run_readonly
 
 F = TypeVar("F", bound=Callable[..., Any])
 USER_ERRORS = (ConfigError, DatabaseError, DirectoryError, CalendarError, LdlError)
@@ -127,6 +127,10 @@ def init(app: App) -> None:
     else:
         click.echo(f"database {where}: schema {before or 'none'} -> {after}")
     click.echo(f"calendar: {describe_calendar(app.calendar)}")
+    if app.reader is not None:
+        click.echo(f"sql reader: role {app.reader.role}"
+                   f"{' (created)' if app.reader.created else ''}, SELECT on "
+                   f"{', '.join(app.reader.views) or 'no views'}")
 
 
 @cli.group("config")
@@ -272,24 +276,22 @@ def status(app: App, obligation: str | None, bloc: str | None, years: tuple[int,
 @format_option
 @with_app
 def sql(app: App, query: str, fmt: str) -> None:
-    """Run a read-only SQL query; see docs/schema.md for the views.
+    """Run one read-only SQL query; see docs/schema.md for the views.
 
-    The database itself refuses writes (SQLite query_only, PostgreSQL read-only
-    transactions), so a mistyped UPDATE cannot change the store.
+    The database itself refuses anything but reading: one statement only, in a read-only
+    transaction; on PostgreSQL as the SELECT-only reader role ([sql] reader_role) that
+    sees the views only; on SQLite over a read-only connection that may not ATTACH,
+    VACUUM, set PRAGMAs or write.
     """
-    engine = make_engine(app.settings.effective_database_url, read_only=True)
+    sql_settings = app.settings.sql
+    password = read_secret(sql_settings.password, sql_settings.password_file, "sql.password")
     try:
-        with engine.connect() as conn:
-            result = conn.execute(text(query))
-            if not result.returns_rows:
-                raise LdlError("the query returned no rows (only SELECT is allowed)")
-            columns = list(result.keys())
-            records = [dict(zip(columns, row, strict=True)) for row in result]
-    except DBAPIError as exc:
-        raise LdlError(f"query refused: {_first_line(exc)}") from None
-    finally:
-        engine.dispose()
-    click.echo(render(records, columns, fmt))
+        result = run_readonly(app.settings.effective_database_url, query,
+                              reader_role=sql_settings.reader_role, reader_password=password)
+    except QueryRefused as exc:
+        raise LdlError(str(exc)) from None
+    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    click.echo(render(records, result.columns, fmt))
 
 
 def _register_optional() -> None:

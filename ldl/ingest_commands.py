@@ -66,9 +66,11 @@ def ingest(app: App, path: Path | None, progress: bool | None) -> None:
         source.close()
     print_summary(summary)
     if summary.errors:
-        click.echo(f"{summary.errors} message(s) quarantined: see "
-                   "`ldl sql \"SELECT id, subject, error FROM messages WHERE "
-                   "status = 'quarantined'\"`", err=True)
+        # the messages table, not a view: `ldl sql` reads it on SQLite only; on
+        # PostgreSQL the owner's own client (psql) does
+        click.echo(f"{summary.errors} message(s) quarantined: their tracebacks are in "
+                   "SELECT id, subject, error FROM messages WHERE status = 'quarantined' "
+                   "(`ldl sql` on SQLite, psql as the owner on PostgreSQL)", err=True)
 
 
 @cli.command()

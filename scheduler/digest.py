@@ -7,7 +7,6 @@ once when the service is back, not once per missed run.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from scheduler.render import (
 )
 from storage import compliance
 from storage.models import MailboxState, Message, Submission, TriageItem, Union
+from storage.spreadsheet import xlsx_bytes
 
 LOOK_BACK = timedelta(days=60)  # an obligation due this recently is still "recently due"
 LOOK_AHEAD = timedelta(days=90)  # ... and one due this soon is "open"
@@ -148,7 +148,8 @@ def build_context(session: Session, settings: Settings, specs: Sequence[Obligati
 
 def workbook(rows: Sequence[compliance.ComplianceRow], specs: Sequence[ObligationSpec],
              settings: Settings) -> bytes:
-    """One sheet per obligation, then a union x obligation matrix of statuses and dates."""
+    """One sheet per obligation, then a union x obligation matrix of statuses and dates;
+    written by :func:`storage.spreadsheet.xlsx_bytes`, so no value becomes a formula."""
     import pandas as pd  # heavy: only the digest needs it
 
     tz = settings.tz
@@ -156,34 +157,33 @@ def workbook(rows: Sequence[compliance.ComplianceRow], specs: Sequence[Obligatio
     def local(value: datetime | None) -> str:
         return value.astimezone(tz).strftime("%d/%m/%Y %H:%M") if value else ""
 
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for spec in specs:
-            frame = pd.DataFrame(
-                [{"Mã": r.union_code, "Công đoàn cơ sở": r.union_name,
-                  "Khối": BLOC_TITLES.get(r.bloc, r.bloc), "Trạng thái": STATUS_VI[r.status],
-                  "status": r.status, "Nhận lần đầu": local(r.first_received_at),
-                  "Số lần gửi": r.submissions}
-                 for r in rows if r.obligation == spec.key],
-                columns=["Mã", "Công đoàn cơ sở", "Khối", "Trạng thái", "status",
-                         "Nhận lần đầu", "Số lần gửi"])
-            frame.to_excel(writer, sheet_name=spec.key[:31], index=False)
-        matrix: dict[str, dict[str, str]] = {}
-        names: dict[str, tuple[str, str]] = {}
-        for r in rows:
-            names[r.union_code] = (r.union_name, r.bloc)
-            cell = STATUS_VI[r.status]
-            if r.first_received_at:
-                cell += f" ({local(r.first_received_at)})"
-            matrix.setdefault(r.union_code, {})[r.obligation] = cell
-        order = sorted(names, key=lambda c: (BLOCS.index(names[c][1])
-                                             if names[c][1] in BLOCS else 9, c))
-        pd.DataFrame(
-            [{"Mã": c, "Công đoàn cơ sở": names[c][0], "Khối": names[c][1],
-              **{s.key: matrix[c].get(s.key, "") for s in specs}} for c in order],
-            columns=["Mã", "Công đoàn cơ sở", "Khối", *[s.key for s in specs]],
-        ).to_excel(writer, sheet_name="Ma trận", index=False)
-    return buf.getvalue()
+    sheets: list[tuple[str, pd.DataFrame]] = []
+    for spec in specs:
+        frame = pd.DataFrame(
+            [{"Mã": r.union_code, "Công đoàn cơ sở": r.union_name,
+              "Khối": BLOC_TITLES.get(r.bloc, r.bloc), "Trạng thái": STATUS_VI[r.status],
+              "status": r.status, "Nhận lần đầu": local(r.first_received_at),
+              "Số lần gửi": r.submissions}
+             for r in rows if r.obligation == spec.key],
+            columns=["Mã", "Công đoàn cơ sở", "Khối", "Trạng thái", "status",
+                     "Nhận lần đầu", "Số lần gửi"])
+        sheets.append((spec.key, frame))
+    matrix: dict[str, dict[str, str]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        names[r.union_code] = (r.union_name, r.bloc)
+        cell = STATUS_VI[r.status]
+        if r.first_received_at:
+            cell += f" ({local(r.first_received_at)})"
+        matrix.setdefault(r.union_code, {})[r.obligation] = cell
+    order = sorted(names, key=lambda c: (BLOCS.index(names[c][1])
+                                         if names[c][1] in BLOCS else 9, c))
+    sheets.append(("Ma trận", pd.DataFrame(
+        [{"Mã": c, "Công đoàn cơ sở": names[c][0], "Khối": names[c][1],
+          **{s.key: matrix[c].get(s.key, "") for s in specs}} for c in order],
+        columns=["Mã", "Công đoàn cơ sở", "Khối", *[s.key for s in specs]],
+    )))
+    return xlsx_bytes(sheets)
 
 
 def build(sessions: sessionmaker[Session], settings: Settings, specs: Sequence[ObligationSpec],

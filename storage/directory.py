@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from config.calendar import BLOCS
 from storage import audit
 from storage.models import Union, UnionAddress
+from storage.spreadsheet import write_xlsx
 
 if TYPE_CHECKING:  # pandas costs ~50 MB and 0.4 s: loaded only when a file is read or written
     import pandas as pd
@@ -255,7 +256,7 @@ def unions_frame(unions: Sequence[Union]) -> pd.DataFrame:
 def export_unions(session: Session, path: Path) -> int:
     frame = unions_frame(list_unions(session))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame.to_excel(path, index=False)
+        write_xlsx(path, [("unions", frame)])  # names and codes as text, never formulas
     else:
         frame.to_csv(path, index=False)
     return len(frame)

@@ -315,9 +315,13 @@ def test_detect_kind_trusts_content_over_names() -> None:
 
 
 def test_non_images_never_reach_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs with or without Tesseract: OCR is made to look available (the ``which`` and
+    language seams), and the tool itself may never be called."""
     def forbidden(*args: object) -> bytes:
         raise AssertionError("tesseract must not see a text file (it reads it as a path list)")
 
+    monkeypatch.setattr(extract, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(extract, "_tesseract_langs", lambda path: frozenset({"vie", "eng"}))
     monkeypatch.setattr(extract, "_run_tool", forbidden)
     att = run("photo.png", b"/etc/passwd\n", ExtractLimits(), content_type="image/png")
     assert (att.status, att.error) == ("failed", "not a recognised image format")

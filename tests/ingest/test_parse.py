@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,7 +271,6 @@ def test_realworld_corpus_parses_without_exceptions() -> None:
                    and p.name not in ("MANIFEST.tsv", "SOURCES.md"))
     assert len(files) > 500
     logging.disable(logging.WARNING)  # mail-parser and pypdf warn about every oddity
-    started = time.monotonic()
     failures = []
     try:
         for path in files:
@@ -289,8 +287,7 @@ def test_realworld_corpus_parses_without_exceptions() -> None:
             assert doc.date is None or doc.date.tzinfo is not None
     finally:
         logging.disable(logging.NOTSET)
-    assert failures == []
-    assert time.monotonic() - started < 60
+    assert failures == []  # bounded by pytest-timeout, not by a stopwatch
 
 
 def test_nul_in_boundary_and_charset_labels() -> None:
