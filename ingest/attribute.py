@@ -20,9 +20,16 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from ingest.document import Attribution, Evidence, MessageDoc, UnionEntry
-from ingest.names import Vocabulary, canonical_segments, find_name, name_parts, segments
+from ingest.names import (
+    Vocabulary,
+    canonical_segments,
+    find_name,
+    has_distinct_words,
+    name_parts,
+    segments,
+)
 from ingest.textnorm import fold, nonempty_lines, own_text, split_subject
-from ingest.title import letterhead_lines
+from ingest.title import read_title_block
 
 # Confidence of an address match, by how well the address is vouched for.
 CONFIDENCE_VERIFIED = 1.0  # DMARC or DKIM pass
@@ -219,14 +226,19 @@ def name_sources(doc: MessageDoc) -> list[NameSource]:
         label = f"attachment:{att.filename}"
         sources.append(_name_source("filename", label,
                                     PurePath(att.filename).stem.replace("_", " ")))
-        lines = [ln for ln in letterhead_lines(att.text) if not REFERENCE_LINE_RE.match(ln)]
+        block = read_title_block(att.text)
+        lines = [ln for ln in block.letterhead
+                 if not REFERENCE_LINE_RE.match(ln) and has_distinct_words(ln)]
         if lines:
             # the issuer is the letterhead's last line; above it stands the body it belongs
-            # to (the district's education office, a parent company)
+            # to (the district's education office, a parent company), which is also the
+            # document's first line: no heading of its own then
             sources.append(_name_source("letterhead", label, lines[-1]))
             sources.append(_name_source("letterhead-above", label, "\n".join(lines[:-1])))
-        sources.append(_name_source("heading", label, att.heading))
-        text = att.text[:ATTACHMENT_HEAD_CHARS] + "\n" + att.text[-ATTACHMENT_TAIL_CHARS:]
+        else:
+            sources.append(_name_source("heading", label, att.heading))
+        body = att.text[block.body_start:]
+        text = body[:ATTACHMENT_HEAD_CHARS] + "\n" + body[-ATTACHMENT_TAIL_CHARS:]
         sources.append(_name_source("attachment", label, text))
     return [s for s in sources if s.segments]
 

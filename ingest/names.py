@@ -100,6 +100,11 @@ def name_parts(name: str) -> NameParts:
     return split_name(name_key(name))
 
 
+def has_distinct_words(text: str) -> bool:
+    """Whether ``text`` names some body, not only kinds ("CÔNG ĐOÀN CƠ SỞ" alone does not)."""
+    return any(not all(type_mask(seg)) for seg in segments(text))
+
+
 def types_in(tokens: Sequence[str]) -> set[str]:
     """The type phrases written in a run of tokens."""
     text = f" {' '.join(tokens)} "

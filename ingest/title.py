@@ -72,6 +72,7 @@ class TitleBlock:
 
     title: str  # as written (diacritics kept), lines joined by a space; "" when none
     letterhead: tuple[str, ...]  # issuer lines of the letterhead, as written
+    body_start: int = 0  # where the title begins in the text (0 when no title was found)
 
 
 def _lines(text: str) -> list[str]:
@@ -132,7 +133,8 @@ def read_title_block(text: str) -> TitleBlock:
                 if not _continues_title(fold(nxt), nxt, line):
                     break
                 parts.append(nxt)
-            return TitleBlock(" ".join(parts)[:MAX_TITLE_CHARS], tuple(above))
+            start = max(text.find(line), 0)
+            return TitleBlock(" ".join(parts)[:MAX_TITLE_CHARS], tuple(above), start)
         is_motto = DATE_LINE_RE.search(folded) or folded.startswith(("cong hoa", "doc lap"))
         if not is_motto and len(line) <= MAX_LETTERHEAD_CHARS and i < MAX_LETTERHEAD_LINES \
                 and not folded.startswith(("kinh gui", "v/v", "ve viec")):

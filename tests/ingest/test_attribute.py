@@ -379,3 +379,31 @@ def test_name_match_with_failed_authentication_is_lowered() -> None:
     failed = run(msg("BC quý 1 MN Hoa Sữa", auth="mx; dmarc=fail"))
     assert failed.union_code == "MN-HS"
     assert failed.confidence < plain.confidence
+
+
+GROUP = (
+    UnionEntry("P", "Công đoàn Tổng công ty Đức Giang", "dn", ("tctducgiang@gmail.com",)),
+    UnionEntry("S2", "Công đoàn Công ty TNHH MTV May Đức Giang 2", "dn"),
+    UnionEntry("S", "Công đoàn Công ty CP May Đức Giang", "dn"),
+)
+GROUP_LETTERHEAD = (
+    "TỔNG CÔNG TY ĐỨC GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "CĐCS CÔNG TY TNHH MTV MAY ĐỨC GIANG 2 Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 12/BC-CĐ Long Biên, ngày 10 tháng 6 năm 2021\nBÁO CÁO\nSơ kết 6 tháng đầu năm 2021\n"
+    "I. Tình hình chung\n"
+)
+
+
+def test_the_letterhead_issuer_is_its_last_line_not_the_parent_above() -> None:
+    """A subsidiary's letterhead starts with its parent company (a PDF merges the columns)."""
+    att = AttachmentDoc("bc.pdf", "application/pdf", b"%PDF" * 50, text=GROUP_LETTERHEAD,
+                        heading="TỔNG CÔNG TY ĐỨC GIANG")
+    result = run(msg("Gui bao cao so ket", attachments=[att]), GROUP)
+    assert result.union_code == "S2"
+
+
+def test_a_signature_naming_the_parent_against_the_letterhead_asks_a_person() -> None:
+    att = AttachmentDoc("bc.pdf", "application/pdf", b"%PDF" * 50, text=GROUP_LETTERHEAD)
+    result = run(msg("Gui bao cao so ket", body="Nguyen Van A\nCD Tong cty Duc Giang",
+                     attachments=[att]), GROUP)
+    assert result.union_code is None and result.reason == "ambiguous"
