@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from config.calendar import Calendar, ObligationSpec
 from ingest.classify import model_title
 from ingest.document import AttachmentDoc, MessageDoc
+from ingest.learn import aliases_to_learn
+from ingest.pipeline import directory_entries
 from ingest.record import renumber_versions
 from storage import audit
-from storage.directory import learn_address
+from storage.directory import learn_address, learn_alias
 from storage.models import Message, Submission, TriageItem, Union
 from storage.obligations import ensure_obligations
 
@@ -113,22 +115,71 @@ def assign(session: Session, ref: str, union_code: str, obligations: Sequence[st
         renumber_versions(session, union.id, key)
     learned = learn and bool(message.from_addr) and learn_address(session, union,
                                                                   message.from_addr)
+    aliases = _learn_aliases(session, message, union) if learn else []
     if item is not None:
         item.status, item.resolved_by, item.resolved_at = ("assigned", actor,
                                                            datetime.now(UTC))
     message.status = "credited"
     message.status_reason = f"assigned by {actor}"
     audit.record(session, "triage.assign", message.message_id or str(message.id), actor=actor,
-                 union=union_code, obligations=list(obligations), learned_address=learned)
+                 union=union_code, obligations=list(obligations), learned_address=learned,
+                 learned_aliases=aliases)
     return created
+
+
+def _stored_doc(message: Message) -> MessageDoc:
+    """The message as the rules saw it, from what parsing stored."""
+    return MessageDoc(subject=message.subject, from_addr=message.from_addr,
+                      from_name=message.from_name, body_text=message.body_text,
+                      attachments=[AttachmentDoc(a.filename, a.content_type, b"", text=a.text,
+                                                 heading=a.heading)
+                                   for a in message.attachments])
+
+
+def _learn_aliases(session: Session, message: Message, union: Union) -> list[str]:
+    """The names this message uses for ``union`` that the directory did not know."""
+    directory = directory_entries(session)
+    entry = next((u for u in directory if u.code == union.code), None)
+    if entry is None:
+        return []
+    learnt = aliases_to_learn(_stored_doc(message), entry, directory)
+    return [a for a in learnt if learn_alias(session, union, a)]
 
 
 def _model_title(message: Message) -> str | None:
     """The model's name for a registration placed by hand, from what parsing stored."""
-    doc = MessageDoc(subject=message.subject, body_text=message.body_text, attachments=[
-        AttachmentDoc(a.filename, a.content_type, b"", text=a.text, heading=a.heading)
-        for a in message.attachments])
-    return model_title(doc)
+    return model_title(_stored_doc(message))
+
+
+# Triage reasons in a person's words: why the machine did not decide alone.
+REASON_WORDS: dict[str, str] = {
+    "unknown-sender": "the sender's address is not in the directory, and no union is named "
+                      "clearly enough in the subject, signature, file names or letterhead",
+    "ambiguous": "two unions fit about equally well (or the address says one union and "
+                 "the report another)",
+    "auth-failed": "the receiving server says the sender's address was forged "
+                   "(DMARC/DKIM fail)",
+    "obligation-uncertain": "the union is clear but which report it is, is not",
+    "obligation-unknown": "no report period or registration was recognised",
+    "no-report-content": "it speaks of a report but carries no file, link or report text",
+}
+
+
+def explain(item: TriageItem) -> list[str]:
+    """Why the machine hesitated over ``item`` and what it would do, as lines for a person."""
+    code, _, detail = item.reason.partition(":")
+    lines = [f"why: {REASON_WORDS.get(code.strip(), code.strip())}"
+             + (f" ({detail.strip()})" if detail.strip() else "")]
+    candidates = [c for c in item.candidates or [] if isinstance(c, dict) and c.get("union")]
+    keys = _suggested_obligations(item)
+    if candidates:
+        best = candidates[0]
+        lines.append(f"best guess: {best['union']} (score {best.get('score')})"
+                     + (f" for {', '.join(keys)}" if keys else ""))
+    if candidates and keys:
+        lines.append(f"to accept it: ldl triage assign MESSAGE {candidates[0]['union']} "
+                     + " ".join(f"--obligation {k}" for k in keys))
+    return lines
 
 
 def _suggested_obligations(item: TriageItem) -> list[str]:

@@ -12,7 +12,7 @@ from ingest.pipeline import CreditHook, IngestSummary, Pipeline
 from ingest.sources.base import Source, SourceError
 from ingest.sources.files import open_path_source
 from ingest.sources.imap import ImapSource
-from ingest.triage import TriageError, assign, dismiss, find_message, open_items
+from ingest.triage import TriageError, assign, dismiss, explain, find_message, open_items
 from ldl.app import App, LdlError
 from ldl.cli import cli, format_option, with_app
 from ldl.output import render
@@ -135,6 +135,8 @@ def triage_show(app: App, message: str) -> None:
                 click.echo(f"note: {note}")
         if item is not None:
             click.echo(f"triage: {item.status}: {item.reason}")
+            for line in explain(item):
+                click.echo(line)
             for cand in item.candidates or []:
                 click.echo(f"  candidate {cand.get('union')} score {cand.get('score')}")
             for ev in item.evidence or []:

@@ -262,6 +262,16 @@ def export_unions(session: Session, path: Path) -> int:
     return len(frame)
 
 
+def learn_alias(session: Session, union: Union, alias: str) -> bool:
+    """Teach the directory a name ``union`` uses for itself (from a triage decision)."""
+    alias = " ".join(alias.split())
+    if not alias or alias in (union.aliases or []):
+        return False
+    union.aliases = [*(union.aliases or []), alias]  # a new list: JSON columns track assignment
+    session.flush()
+    return True
+
+
 def learn_address(session: Session, union: Union, address: str) -> bool:
     """Teach the directory that ``address`` mails for ``union`` (from a triage decision)."""
     address = address.strip().lower()
