@@ -94,7 +94,8 @@ def test_digest_workbook_writes_names_and_codes_as_text(app: App, tmp_path: Path
         import_unions(s, hostile_directory(tmp_path))
     svc = Services.build(app.sessions, app.settings, app.calendar)
     now = datetime(2021, 3, 16, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    built = digest_mod.build(app.sessions, app.settings, app.calendar, svc.templates, now)
+    built = digest_mod.build(app.sessions, app.settings, app.calendar.specs_until(now),
+                             svc.templates, now)
     book = openpyxl.load_workbook(io.BytesIO(built.xlsx))
     assert "Ma trận" in book.sheetnames and len(book.worksheets) >= 2
     assert_all_text(book, [*HOSTILE, "=X0", "=X5"])
