@@ -421,7 +421,7 @@ def _report_of_another(doc: MessageDoc, directory: Sequence[UnionEntry],
         return None
     own_codes = {u.code for u in own}
     if any(h.union.code in own_codes and h.score >= MIN_NAME_SCORE for h in hits):
-        return None
+        return None  # the report names the sender's union as well: it is the sender's
     if len(hits) > 1 and hits[1].score >= hits[0].score - AMBIGUITY_MARGIN:
         return None
     return hits[0]
@@ -429,7 +429,9 @@ def _report_of_another(doc: MessageDoc, directory: Sequence[UnionEntry],
 
 def _relayed_by_sender(doc: MessageDoc, issuer: NameHit, own: list[UnionEntry],
                        verdict: AuthVerdict) -> Attribution:
-    """Credit the issuer when its letterhead says so or the mail is a forward; else ask."""
+    """Credit the issuer when the mail is a forward of its report; else a person decides
+    (a union's own address sending a report whose letterhead reads as another union's is
+    as often a letterhead misread as a report sent on another's behalf)."""
     evidence = [Evidence("relayed", "address",
                          f"{'/'.join(u.code for u in own)} sends a report of "
                          f"{issuer.union.code}", 0.0), issuer.evidence()]
@@ -437,7 +439,7 @@ def _relayed_by_sender(doc: MessageDoc, issuer: NameHit, own: list[UnionEntry],
     candidates = [(issuer.union.code, round(issuer.score, 3))] + [(u.code, 1.0) for u in own]
     if verdict.failed:
         return Attribution(None, 0.0, evidence, candidates, reason="auth-failed")
-    if issuer.source.kind == "letterhead" or is_forwarded(doc):
+    if is_forwarded(doc):
         return Attribution(issuer.union.code, CONFIDENCE_FORWARDED, evidence, candidates)
     return Attribution(None, 0.0, evidence, candidates, reason="ambiguous")
 

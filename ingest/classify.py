@@ -372,8 +372,30 @@ def scan(sources: Iterable[Source], cues: Sequence[tuple[Cue, re.Pattern[str]]])
         ]
         strong = any(not h.cue.fallback and h.cue.group in TOPIC_GROUPS for h in found)
         other = OTHER_REPORT_RE.search(source.text) is not None
-        hits += [h for h in found if not (h.cue.fallback and (strong or other))]
+        found = [h for h in found if not (h.cue.fallback and (strong or other))]
+        hits += _plan_name_is_not_a_registration(found)
     return hits
+
+
+def other_kind_documents(doc: MessageDoc) -> list[str]:
+    """Titles of the attached documents that are reports of another kind (finance...)."""
+    titles = [document_title(a.text) for a in doc.attachments if a.text]
+    return [t for t in titles if t and OTHER_REPORT_RE.search(_normal(t))]
+
+
+def _plan_name_is_not_a_registration(found: list[Hit]) -> list[Hit]:
+    """In "Báo cáo kết quả thực hiện Dân vận khéo quý I", "Dân vận khéo" names the plan the
+    report is about, not a registration: a source that reports on a period and says nothing
+    of registering ("đăng ký", a form) does not speak of the registration."""
+    dvk = [h for h in found if h.cue.group == "dvk"]
+    if not dvk:
+        return found
+    registers = any(h.cue.group == "register" for h in found)
+    reports = any(h.cue.group == "period" and not h.cue.fallback for h in found) and any(
+        h.cue.group == "report" for h in found)
+    if reports and not registers:
+        return [h for h in found if h.cue.group != "dvk"]
+    return found
 
 
 def noisy_or(weights: Iterable[float]) -> float:
@@ -810,6 +832,12 @@ def classify(
     hits = scan(sources, cues)
     decision = _decide(hits, sources, obligations, today)
     cue_res = [r for c, r in cues if c.group in ("period", "dvk", "report")]
+    other_kind = other_kind_documents(doc)
+    if other_kind and len(other_kind) == len(doc.attachments):
+        # every file is a report of another kind ("Báo cáo quyết toán tài chính quý I"):
+        # whatever the subject says, the plan's report is not what was sent
+        return Classification(matches=[], is_submission=True,
+                              reason="a report of another kind: " + "; ".join(other_kind))
     submitted = submission_evidence(doc, cue_res)
     years = {s.year for m in decision.matches if (s := obligations.spec(m.key)) is not None}
     dvk_keys = {s.key for s in _specs_for(DVK_TOPIC, obligations, years)}

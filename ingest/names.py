@@ -39,7 +39,14 @@ TYPE_PHRASES: tuple[str, ...] = tuple(sorted({
     "trung hoc co so", "trung hoc pho thong", "lien cap", "chi cuc", "kho bac nha nuoc",
     "kho bac", "ban quan ly", "co quan", "van phong", "phong", "doi", "hop tac xa",
     "cong doan co so", "cong doan", "truong", "don vi", "cdcs", "ban chap hanh",
+    "va",  # "Giáo dục và Đào tạo" is also written "GD&ĐT": "và" is no part of a name
 }, key=lambda p: (-len(p.split()), p)))
+# A body named after its district ("Cơ quan UBND quận Long Biên") shares its distinctive
+# words with every letterhead of the district ("PHÒNG GD&ĐT QUẬN LONG BIÊN"): its mention
+# must carry its own kind of body as well.
+DISTRICT_WORDS: frozenset[str] = frozenset({"quan", "huyen"})
+FILLER_TYPES: frozenset[str] = frozenset({"cong doan", "cong doan co so", "truong", "co quan",
+                                          "don vi", "cdcs", "ban chap hanh", "va"})
 TYPE_WORDS: frozenset[str] = frozenset(w for p in TYPE_PHRASES for w in p.split())
 # What kind of body a type phrase says: two kinds conflict unless one contains the other
 # ("school" contains "school:mn"; "company" is every kind of company).
@@ -74,6 +81,15 @@ class NameParts:
     distinct: tuple[str, ...]
 
 
+def _type_at(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
+    """The type phrase starting at ``tokens[i]`` and its length, if any."""
+    for phrase in TYPE_PHRASES:
+        words = phrase.split()
+        if tuple(tokens[i:i + len(words)]) == tuple(words):
+            return phrase, len(words)
+    return None
+
+
 def split_name(key: str) -> NameParts:
     """Type phrases and distinctive words of a name already in :func:`name_key` form."""
     tokens = key.split()
@@ -81,12 +97,10 @@ def split_name(key: str) -> NameParts:
     distinct: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in TYPE_PHRASES:
-            size = phrase.count(" ") + 1
-            if tuple(tokens[i:i + size]) == tuple(phrase.split()):
-                types.add(phrase)
-                i += size
-                break
+        found = _type_at(tokens, i)
+        if found is not None:
+            types.add(found[0])
+            i += found[1]
         else:
             distinct.append(tokens[i])
             i += 1
@@ -173,32 +187,34 @@ def _runs(distinct: Sequence[str], tokens: Sequence[str]) -> Iterable[tuple[int,
 
 
 def type_mask(tokens: Sequence[str]) -> list[bool]:
-    """Which tokens belong to a type phrase ("uy ban nhan dan", "mam non" ...)."""
+    """Which tokens belong to a type phrase ("uy ban nhan dan", "mam non", "quan X Y" ...)."""
     mask = [False] * len(tokens)
     i = 0
     while i < len(tokens):
-        for phrase in TYPE_PHRASES:
-            words = phrase.split()
-            if tuple(tokens[i:i + len(words)]) == tuple(words):
-                for k in range(i, i + len(words)):
-                    mask[k] = True
-                i += len(words)
-                break
-        else:
+        found = _type_at(tokens, i)
+        if found is None:
             i += 1
+            continue
+        for k in range(i, i + found[1]):
+            mask[k] = True
+        i += found[1]
     return mask
 
 
-def _text_run(tokens: Sequence[str], mask: Sequence[bool], start: int, length: int,
+def _text_run(tokens: Sequence[str], mask: Sequence[bool], start: int, end: int,
               vocab: Vocabulary) -> int:
-    """Length of the run of distinctive directory words around a match (its context)."""
-    lo, hi = start, start + length
+    """How many distinctive directory words stand in the run around a match (its context).
+
+    ``start:end`` is the match in ``tokens``; the run grows over directory words and stops
+    at anything else, type words included ("TH Ngọc Lâm và THCS Ngọc Lâm" is two names).
+    """
+    lo, hi = start, end
     known = vocab.words
     while lo > 0 and tokens[lo - 1] in known and not mask[lo - 1]:
         lo -= 1
     while hi < len(tokens) and tokens[hi] in known and not mask[hi]:
         hi += 1
-    return hi - lo
+    return sum(1 for k in range(lo, hi) if not mask[k])
 
 
 def _type_prefix(tokens: Sequence[str], mask: Sequence[bool], start: int) -> list[str]:
@@ -225,6 +241,9 @@ def _type_factor(parts: NameParts, before: Sequence[str], shared: bool) -> float
     """
     written = kinds_of(types_in(before))
     mine = kinds_of(parts.types)
+    if parts.types & DISTRICT_WORDS and not (parts.types - DISTRICT_WORDS - FILLER_TYPES) \
+            <= types_in(before):
+        return CONFLICT_FACTOR  # "quận Long Biên" alone is the district, not this body
     if written and mine and not any(_compatible(a, b) for a in written for b in mine):
         return CONFLICT_FACTOR
     if shared and mine and not any(a == b for a in written for b in mine):
@@ -250,12 +269,13 @@ def find_name(parts: NameParts, segs: Sequence[tuple[str, ...]],
         if d[0] not in tokens and not any(t in tokens for t in d):
             continue
         mask = type_mask(tokens)
-        # type words between distinctive ones ("Y tế quận Long Biên") do not break a name
-        keep = [k for k, masked in enumerate(mask) if not masked]
+        # type words between distinctive ones ("Y tế quận Long Biên") do not break a name;
+        # a name made only of type words is matched word for word
+        keep = [k for k, masked in enumerate(mask) if not masked or not parts.types]
         core = [tokens[k] for k in keep]
-        unmasked = [False] * len(core)
         for i, _j, n in _runs(d, core):
-            run = _text_run(core, unmasked, i, n, vocab)
+            run = _text_run(tokens, mask if parts.types else [False] * len(tokens),
+                            keep[i], keep[i + n - 1] + 1, vocab)
             f1 = 2.0 * n / (len(d) + max(run, n))
             if n < len(d):
                 f1 *= n / len(d)  # part of a name ("Đồng" of "Sài Đồng") is little evidence

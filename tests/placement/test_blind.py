@@ -18,12 +18,12 @@ import pytest
 from tests.placement.evaluate import evaluate, report, total
 
 BLIND = Path(__file__).resolve().parent / "blind"
-SETS = (BLIND / "set-a", BLIND / "set-b")
+SETS = (BLIND / "set-a", BLIND / "set-b", BLIND / "set-c")
 
 # The floor: the figures of the last measured run (see docs/placement.md).
-MIN_RIGHT_SHARE = 0.925
-MAX_TRIAGE_SHARE = 0.075
-MAX_FALSE_CREDITS = 1
+MIN_RIGHT_SHARE = 0.885
+MAX_TRIAGE_SHARE = 0.10
+MAX_FALSE_CREDITS = 5
 MAX_ON_TIME_WRONG = 0
 
 
@@ -40,7 +40,7 @@ def test_placement_floor_on_the_blind_sets() -> None:
     overall = total(results)
     figures = "\n".join(report(f, verbose=True) for f in [*results, overall])
     print("\n" + figures)
-    assert overall.reports >= 250, figures
+    assert overall.reports >= 350, figures
     assert overall.missing == 0, figures
     assert overall.false_credits <= MAX_FALSE_CREDITS, figures
     assert overall.right_share >= MIN_RIGHT_SHARE, figures
