@@ -25,7 +25,9 @@ from ingest.names import (
     canonical_segments,
     find_name,
     has_distinct_words,
+    kind_only,
     name_parts,
+    place_of,
     segments,
 )
 from ingest.textnorm import fold, nonempty_lines, own_text, split_subject
@@ -212,6 +214,20 @@ def _name_source(kind: str, label: str, text: str) -> NameSource:
     return NameSource(kind, label, tuple(segments(text)))
 
 
+def issuer_lines(letterhead: Sequence[str]) -> list[str]:
+    """The letterhead's lines that name a body, the issuer last.
+
+    A unit under a ward or a school under the education office may write only its kind on
+    its own line ("UBND PHƯỜNG PHÚC ĐỒNG" / "TRẠM Y TẾ"): its name is that kind with the
+    place of the line above ("TRẠM Y TẾ PHƯỜNG PHÚC ĐỒNG").  A bare "CÔNG ĐOÀN CƠ SỞ" line
+    names nobody and is left out.
+    """
+    named = [ln for ln in letterhead if has_distinct_words(ln)]
+    if named and letterhead and letterhead[-1] not in named and kind_only(letterhead[-1]):
+        return [*named, f"{letterhead[-1]} {place_of(named[-1])}"]
+    return named
+
+
 def name_sources(doc: MessageDoc) -> list[NameSource]:
     """Subject, display name, file names, letterheads, headings, attachment text, signature
     and body."""
@@ -227,8 +243,8 @@ def name_sources(doc: MessageDoc) -> list[NameSource]:
         sources.append(_name_source("filename", label,
                                     PurePath(att.filename).stem.replace("_", " ")))
         block = read_title_block(att.text)
-        lines = [ln for ln in block.letterhead
-                 if not REFERENCE_LINE_RE.match(ln) and has_distinct_words(ln)]
+        lines = issuer_lines([ln for ln in block.letterhead
+                              if not REFERENCE_LINE_RE.match(ln)])
         if lines:
             # the issuer is the letterhead's last line; above it stands the body it belongs
             # to (the district's education office, a parent company), which is also the

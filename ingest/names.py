@@ -45,6 +45,7 @@ TYPE_PHRASES: tuple[str, ...] = tuple(sorted({
 # words with every letterhead of the district ("PHÒNG GD&ĐT QUẬN LONG BIÊN"): its mention
 # must carry its own kind of body as well.
 DISTRICT_WORDS: frozenset[str] = frozenset({"quan", "huyen"})
+PLACE_TYPE_WORDS: frozenset[str] = frozenset({"phuong", "quan", "huyen", "xa", "thi", "tran"})
 FILLER_TYPES: frozenset[str] = frozenset({"cong doan", "cong doan co so", "truong", "co quan",
                                           "don vi", "cdcs", "ban chap hanh", "va"})
 TYPE_WORDS: frozenset[str] = frozenset(w for p in TYPE_PHRASES for w in p.split())
@@ -70,6 +71,7 @@ TYPE_LOOKBACK = 7  # tokens before a mention where its type words are looked for
 TYPO_RATIO = 85  # two words this similar (0..100) are the same word misspelt
 MIN_TYPO_LENGTH = 4  # shorter words must match exactly ("mot" is not "moc")
 CONFLICT_FACTOR = 0.5
+PLACE_NAME_OWNERS = 3  # names carrying the same place before it stops telling them apart
 TYPE_WEIGHT = 0.1  # how much agreeing (or missing) type words move a score
 
 
@@ -119,6 +121,22 @@ def has_distinct_words(text: str) -> bool:
     return any(not all(type_mask(seg)) for seg in segments(text))
 
 
+def kind_only(text: str) -> bool:
+    """A line that says only what kind of body it is ("TRẠM Y TẾ"), not a union filler."""
+    tokens = name_key(text).split()
+    return bool(tokens) and all(type_mask(tokens)) and bool(kinds_of(types_in(tokens)))
+
+
+def place_of(text: str) -> str:
+    """The place a line names, without its kind: "UBND PHƯỜNG PHÚC ĐỒNG" -> "phuong phuc
+    dong" (ward and district words are kept: they say where, not what)."""
+    tokens = name_key(text).split()
+    mask = type_mask(tokens)
+    kept = [t for t, m in zip(tokens, mask, strict=True)
+            if not m or t in PLACE_TYPE_WORDS]
+    return " ".join(kept)
+
+
 def types_in(tokens: Sequence[str]) -> set[str]:
     """The type phrases written in a run of tokens."""
     text = f" {' '.join(tokens)} "
@@ -150,6 +168,15 @@ class Vocabulary:
             self._owners[distinct] = self._owners.get(distinct, 0) + 1
         self.words = frozenset(words)
         self._choices = sorted(w for w in words if len(w) >= MIN_TYPO_LENGTH - 1)
+        self._keys = [f" {name_key(n)} " for n in names]
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one vocabulary per directory, kept for the run
+    def place_name(self, distinct: tuple[str, ...]) -> bool:
+        """Whether these distinctive words are a place many names of the directory carry
+        ("Long Biên": the district's own bodies, its ward, its schools): a mention of the
+        place alone names none of them."""
+        phrase = f" {' '.join(distinct)} "
+        return sum(phrase in key for key in self._keys) >= PLACE_NAME_OWNERS
 
     def shared(self, distinct: tuple[str, ...]) -> bool:
         """Whether several names of the directory have these distinctive words."""
@@ -233,16 +260,19 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ":") or b.startswith(a + ":")
 
 
-def _type_factor(parts: NameParts, before: Sequence[str], shared: bool) -> float:
+def _type_factor(parts: NameParts, before: Sequence[str], shared: bool,
+                 place: bool = False) -> float:
     """How the type words written before a mention agree with the name's: 0.5..1.
 
     ``shared``: other unions of the directory have the same distinctive words (the ward's
     kindergarten, primary and lower secondary schools), so the kind must be written.
+    ``place``: the distinctive words are a place many bodies carry ("Kho bạc Nhà nước Long
+    Biên" and every "..., Long Biên, ngày ..."), so the body's own type words must be.
     """
     written = kinds_of(types_in(before))
     mine = kinds_of(parts.types)
-    if parts.types & DISTRICT_WORDS and not (parts.types - DISTRICT_WORDS - FILLER_TYPES) \
-            <= types_in(before):
+    own_types = parts.types - DISTRICT_WORDS - FILLER_TYPES
+    if (parts.types & DISTRICT_WORDS or place) and not own_types <= types_in(before):
         return CONFLICT_FACTOR  # "quận Long Biên" alone is the district, not this body
     if written and mine and not any(_compatible(a, b) for a in written for b in mine):
         return CONFLICT_FACTOR
@@ -281,7 +311,8 @@ def find_name(parts: NameParts, segs: Sequence[tuple[str, ...]],
                 f1 *= n / len(d)  # part of a name ("Đồng" of "Sài Đồng") is little evidence
             start, end = keep[i], keep[i + n - 1] + 1
             before = _type_prefix(tokens, mask, start)
-            score = f1 * _type_factor(parts, before, vocab.shared(parts.distinct))
+            score = f1 * _type_factor(parts, before, vocab.shared(parts.distinct),
+                                      vocab.place_name(parts.distinct))
             if best is None or score > best.score:
                 best = Mention(score, " ".join(seg[max(0, start - 3):end]))
     return best

@@ -407,3 +407,19 @@ def test_a_signature_naming_the_parent_against_the_letterhead_asks_a_person() ->
     result = run(msg("Gui bao cao so ket", body="Nguyen Van A\nCD Tong cty Duc Giang",
                      attachments=[att]), GROUP)
     assert result.union_code is None and result.reason == "ambiguous"
+
+
+def test_a_unit_under_a_ward_named_by_its_kind_and_the_place_above() -> None:
+    """The ward office forwards its health station's report: "UBND PHƯỜNG X" / "TRẠM Y TẾ"."""
+    directory = (
+        UnionEntry("UB-PD", "CĐCS UBND phường Phúc Đồng", "hcsn", ("ubnd.pd@gmail.com",)),
+        UnionEntry("YT-PD", "CĐCS Trạm Y tế phường Phúc Đồng", "hcsn"),
+    )
+    text = ("UBND PHƯỜNG PHÚC ĐỒNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TRẠM Y TẾ | Độc lập - Tự do - Hạnh phúc\nBÁO CÁO\nSơ kết 6 tháng đầu năm 2022\n")
+    body = ("Chuyển báo cáo của trạm y tế.\n\n---------- Forwarded message ---------\n"
+            "From: Trạm y tế <tramyte.pd@gmail.com>\nSubject: bao cao\n")
+    att = AttachmentDoc("bc.docx", "application/octet-stream", b"PK" * 60, text=text)
+    result = run(msg("Fwd: bao cao", from_addr="ubnd.pd@gmail.com", body=body,
+                     attachments=[att], auth=PASS), directory)
+    assert result.union_code == "YT-PD"

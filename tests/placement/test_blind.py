@@ -21,9 +21,9 @@ BLIND = Path(__file__).resolve().parent / "blind"
 SETS = (BLIND / "set-a", BLIND / "set-b", BLIND / "set-c")
 
 # The floor: the figures of the last measured run (see docs/placement.md).
-MIN_RIGHT_SHARE = 0.885
-MAX_TRIAGE_SHARE = 0.10
-MAX_FALSE_CREDITS = 5
+MIN_RIGHT_SHARE = 0.905
+MAX_TRIAGE_SHARE = 0.085
+MAX_FALSE_CREDITS = 4
 MAX_ON_TIME_WRONG = 0
 
 
