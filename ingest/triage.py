@@ -6,6 +6,7 @@ Operator decisions are marked ``decided_by = "operator:<name>"`` and are never u
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -165,6 +166,9 @@ REASON_WORDS: dict[str, str] = {
 }
 
 
+NOTHING_SENT_RE = re.compile(r"nothing submitted|no attachment, document link|no-report-content")
+
+
 def explain(item: TriageItem) -> list[str]:
     """Why the machine hesitated over ``item`` and what it would do, as lines for a person."""
     code, _, detail = item.reason.partition(":")
@@ -176,7 +180,9 @@ def explain(item: TriageItem) -> list[str]:
         best = candidates[0]
         lines.append(f"best guess: {best['union']} (score {best.get('score')})"
                      + (f" for {', '.join(keys)}" if keys else ""))
-    if candidates and keys:
+    if NOTHING_SENT_RE.search(item.reason):
+        lines.append("most likely not a report (nothing is sent): ldl triage dismiss MESSAGE")
+    elif candidates and keys:
         lines.append(f"to accept it: ldl triage assign MESSAGE {candidates[0]['union']} "
                      + " ".join(f"--obligation {k}" for k in keys))
     return lines

@@ -107,3 +107,13 @@ def test_triage_show_says_what_the_machine_would_do() -> None:
     assert lines[1] == "best guess: MN01 (score 0.9) for report-2021-q1"
     assert lines[2] == ("to accept it: ldl triage assign MESSAGE MN01 "
                         "--obligation report-2021-q1")
+
+
+def test_a_question_is_suggested_for_dismissal_not_credit() -> None:
+    from ingest.triage import explain
+    from storage.models import TriageItem
+
+    item = TriageItem(reason="obligation-uncertain: a question, nothing submitted",
+                      candidates=[{"union": "MN01", "score": 1.0}],
+                      evidence=[{"rule": "suggested", "obligation": "report-2021-q1"}])
+    assert explain(item)[-1].startswith("most likely not a report")
