@@ -178,6 +178,28 @@ class Changed:
     refused: dict[int, str]  # id -> why it was left alone
 
 
+def _transition(session: Session, ids: Sequence[int], allowed: Sequence[str],
+                values: dict[str, Any], verb: str) -> Changed:
+    """Move each row whose status is ``allowed`` to ``values`` (compare-and-set: a row a
+    run changed meanwhile is left alone and the person told why)."""
+    done = Changed([], {})
+    for pk in ids:
+        row = session.get(OutboxItem, pk)
+        if row is None:
+            done.refused[pk] = "no such outbox item"
+            continue
+        changed = session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == pk, OutboxItem.status.in_(allowed))
+            .values(**values)
+        )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            done.done.append(pk)
+        else:
+            done.refused[pk] = f"it is {row.status}; only {' or '.join(allowed)} can be {verb}"
+    return done
+
+
 def requeue(session: Session, ids: Sequence[int], now: datetime) -> Changed:
     """Put failed or uncertain rows back to pending, due ``now``: a person's decision.
 
@@ -187,39 +209,12 @@ def requeue(session: Session, ids: Sequence[int], now: datetime) -> Changed:
     is anything else (pending, sending, sent, superseded) is left alone, so a retry never
     races a send in progress.  Attempts start again from zero.
     """
-    done = Changed([], {})
-    for pk in ids:
-        row = session.get(OutboxItem, pk)
-        if row is None:
-            done.refused[pk] = "no such outbox item"
-            continue
-        changed = session.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id == pk, OutboxItem.status.in_(RETRYABLE))
-            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
-        )
-        if changed.rowcount == 1:  # type: ignore[attr-defined]
-            done.done.append(pk)
-        else:
-            done.refused[pk] = f"it is {row.status}; only {' or '.join(RETRYABLE)} can be retried"
-    return done
+    return _transition(session, ids, RETRYABLE,
+                       {"status": "pending", "attempts": 0, "next_attempt_at": now,
+                        "claimed_until": None}, "retried")
 
 
 def confirm_delivered(session: Session, ids: Sequence[int], now: datetime) -> Changed:
     """Close uncertain rows as sent: a person checked that the recipients have the mail."""
-    done = Changed([], {})
-    for pk in ids:
-        row = session.get(OutboxItem, pk)
-        if row is None:
-            done.refused[pk] = "no such outbox item"
-            continue
-        changed = session.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id == pk, OutboxItem.status == "uncertain")
-            .values(status="sent", sent_at=now, claimed_until=None)
-        )
-        if changed.rowcount == 1:  # type: ignore[attr-defined]
-            done.done.append(pk)
-        else:
-            done.refused[pk] = f"it is {row.status}; only uncertain can be confirmed"
-    return done
+    return _transition(session, ids, ("uncertain",),
+                       {"status": "sent", "sent_at": now, "claimed_until": None}, "confirmed")
