@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import mailbox
 import unicodedata
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -317,6 +318,36 @@ def test_docx_runs_in_legacy_fonts_are_found_by_font() -> None:
     out = io.BytesIO()
     plain.save(out)
     assert legacy_paragraphs(out.getvalue(), scan_body=True) == ([], None)
+
+
+def _with_font_table(data: bytes, *fonts: str) -> bytes:
+    """The package with a font table naming ``fonts``, as Word writes one."""
+    table = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             + "".join(f'<w:font w:name="{font}"/>' for font in fonts) + "</w:fonts>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "word/fontTable.xml":
+                dst.writestr(item, src.read(item))
+        dst.writestr("word/fontTable.xml", table)
+    return out.getvalue()
+
+
+def test_a_font_table_naming_a_legacy_font_is_enough() -> None:
+    # A heading typed in plain letters in ".VnTimeH" looks like nothing to a detector:
+    # only the font says it is drawn in capitals.
+    document = docx.Document()
+    document.add_paragraph().add_run("bao cao nam 2021").font.name = ".VnTimeH"
+    document.add_paragraph("Nội dung")
+    out = io.BytesIO()
+    document.save(out)
+    data = _with_font_table(out.getvalue(), "Times New Roman", ".VnTimeH")
+    assert legacy_paragraphs(data) == ([("bao cao nam 2021", "BAO CAO NAM 2021")], TCVN3)
+    att = parse_message(build_message("BC", "a@b.vn", attachments=[
+        ("bc.docx", data, DOCX)])).attachments[0]
+    assert att.text == "BAO CAO NAM 2021\nNội dung"
+    assert att.legacy_encoding == TCVN3
 
 
 def test_parse_converts_subject_body_file_name_and_docx() -> None:
