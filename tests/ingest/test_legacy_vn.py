@@ -12,6 +12,7 @@ import io
 import mailbox
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -412,23 +413,25 @@ def _plain_docx(lines: list[str]) -> bytes:
 
 
 @pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
-def test_rfc2231_file_name_in_tcvn3(charset: str) -> None:
-    # The old client hands the TCVN3 bytes to the mail program as its ANSI code page.
-    name = to_tcvn3("Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc")
-    raw = build_rfc2231_filename_message(name, b"not really a doc", charset=charset)
+@pytest.mark.parametrize(("encode", "encoding"), [(to_tcvn3, TCVN3), (to_vni, VNI)])
+def test_rfc2231_file_name_in_a_legacy_font(charset: str, encode: Callable[[str], str],
+                                            encoding: str) -> None:
+    # The old client hands the font's bytes to the mail program as its ANSI code page.
+    readable = "Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc"
+    raw = build_rfc2231_filename_message(encode(readable), b"not really a doc",
+                                         charset=charset)
     doc = parse_message(raw)
-    assert doc.attachments[0].filename == \
-        "Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc"
-    assert doc.attachments[0].legacy_encoding == TCVN3
+    assert doc.attachments[0].filename == readable
+    assert doc.attachments[0].legacy_encoding == encoding
 
 
 @pytest.mark.parametrize("encode", [to_tcvn3, to_vni])
 @pytest.mark.parametrize("charset", [None, "iso-8859-1"])
-def test_old_client_8bit_mail_without_a_true_charset(encode: object, charset: str | None) -> None:
+def test_old_client_8bit_mail_without_a_true_charset(encode: Callable[[str], str],
+                                                     charset: str | None) -> None:
     # Outlook Express on a machine with an ABC or VNI keyboard sends the font's bytes as
     # they are: raw 8-bit headers, a body labelled Latin-1 or not labelled at all.  A
     # windows-1258 guess must not get there first ("kÕt" read as "kƠt").
-    assert callable(encode)
     subject, body = "Báo cáo kết quả quý I năm 2021", "Kính gửi: Liên đoàn Lao động quận"
     ctype = f"text/plain; charset={charset}" if charset else "text/plain"
     raw = build_raw_message([
