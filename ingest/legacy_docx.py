@@ -26,7 +26,7 @@ _STYLES = "word/styles.xml"
 _FONT_TABLE = "word/fontTable.xml"
 _MAX_PART_BYTES = 64 * 1024 * 1024  # more than any document extraction accepts
 _CHUNK = 64 * 1024
-_LEGACY_NAME = re.compile(rb'"(\.Vn[^"]*|VNI[- _][^"]*)"', re.IGNORECASE)
+_LEGACY_NAME = re.compile(rb'"(?:\.[Vv][Nn]|[Vv][Nn][Ii][- _])')  # ".VnTime", "VNI-Times"
 _RUN_CHARS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n",
               f"{_W}noBreakHyphen": "-"}
 
@@ -122,20 +122,22 @@ def legacy_paragraphs(data: bytes, *, scan_body: bool = False) -> tuple[list[Par
     """The paragraphs of a .docx that have runs in a legacy Vietnamese font, as
     (extracted text, Unicode text), and the legacy encoding most of their text is in.
 
-    The body is parsed only when the font table or the styles name a legacy font (Word
-    and LibreOffice list every font they use there), or when ``scan_body`` says the text
-    already looks legacy (some generators write no font table).  ([], None) for a
-    document without such fonts, or one that cannot be read (extraction reported that).
+    The body is parsed only when the font table names a legacy font (Word and
+    LibreOffice list every font they use there; it is a small part), or when
+    ``scan_body`` says the text already looks legacy (some generators, python-docx among
+    them, write no font table of their own).  ([], None) for a document without such
+    fonts, or one that cannot be read (extraction has reported that).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            styles = _read_part(zf, _STYLES)
             fonts = _read_part(zf, _FONT_TABLE)
-            declared = any(part and _LEGACY_NAME.search(part) for part in (styles, fonts))
+            declared = bool(fonts and _LEGACY_NAME.search(fonts))
             if not (declared or scan_body):
                 return [], None
             main = _read_part(zf, _MAIN)
-            if main is None or not (declared or _LEGACY_NAME.search(main)):
+            styles = _read_part(zf, _STYLES)
+            if main is None or not (declared or _LEGACY_NAME.search(main)
+                                    or (styles and _LEGACY_NAME.search(styles))):
                 return [], None
             default, style_fonts = _style_fonts(styles)
             return _collect(io.BytesIO(main), default, style_fonts)

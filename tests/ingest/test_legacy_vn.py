@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import mailbox
 import unicodedata
+import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -319,6 +321,36 @@ def test_docx_runs_in_legacy_fonts_are_found_by_font() -> None:
     assert legacy_paragraphs(out.getvalue(), scan_body=True) == ([], None)
 
 
+def _with_font_table(data: bytes, *fonts: str) -> bytes:
+    """The package with a font table naming ``fonts``, as Word writes one."""
+    table = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             + "".join(f'<w:font w:name="{font}"/>' for font in fonts) + "</w:fonts>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "word/fontTable.xml":
+                dst.writestr(item, src.read(item))
+        dst.writestr("word/fontTable.xml", table)
+    return out.getvalue()
+
+
+def test_a_font_table_naming_a_legacy_font_is_enough() -> None:
+    # A heading typed in plain letters in ".VnTimeH" looks like nothing to a detector:
+    # only the font says it is drawn in capitals.
+    document = docx.Document()
+    document.add_paragraph().add_run("bao cao nam 2021").font.name = ".VnTimeH"
+    document.add_paragraph("Nội dung")
+    out = io.BytesIO()
+    document.save(out)
+    data = _with_font_table(out.getvalue(), "Times New Roman", ".VnTimeH")
+    assert legacy_paragraphs(data) == ([("bao cao nam 2021", "BAO CAO NAM 2021")], TCVN3)
+    att = parse_message(build_message("BC", "a@b.vn", attachments=[
+        ("bc.docx", data, DOCX)])).attachments[0]
+    assert att.text == "BAO CAO NAM 2021\nNội dung"
+    assert att.legacy_encoding == TCVN3
+
+
 def test_parse_converts_subject_body_file_name_and_docx() -> None:
     raw = build_message(to_tcvn3("Báo cáo quý I năm 2021"), "cdmnhoasua@gmail.com",
                         body=to_vni("Kính gửi Liên đoàn, đơn vị gửi báo cáo quý I."),
@@ -381,23 +413,25 @@ def _plain_docx(lines: list[str]) -> bytes:
 
 
 @pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
-def test_rfc2231_file_name_in_tcvn3(charset: str) -> None:
-    # The old client hands the TCVN3 bytes to the mail program as its ANSI code page.
-    name = to_tcvn3("Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc")
-    raw = build_rfc2231_filename_message(name, b"not really a doc", charset=charset)
+@pytest.mark.parametrize(("encode", "encoding"), [(to_tcvn3, TCVN3), (to_vni, VNI)])
+def test_rfc2231_file_name_in_a_legacy_font(charset: str, encode: Callable[[str], str],
+                                            encoding: str) -> None:
+    # The old client hands the font's bytes to the mail program as its ANSI code page.
+    readable = "Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc"
+    raw = build_rfc2231_filename_message(encode(readable), b"not really a doc",
+                                         charset=charset)
     doc = parse_message(raw)
-    assert doc.attachments[0].filename == \
-        "Báo cáo sơ kết 6 tháng đầu năm 2021 - Trường THCS Ngọc Lâm.doc"
-    assert doc.attachments[0].legacy_encoding == TCVN3
+    assert doc.attachments[0].filename == readable
+    assert doc.attachments[0].legacy_encoding == encoding
 
 
 @pytest.mark.parametrize("encode", [to_tcvn3, to_vni])
 @pytest.mark.parametrize("charset", [None, "iso-8859-1"])
-def test_old_client_8bit_mail_without_a_true_charset(encode: object, charset: str | None) -> None:
+def test_old_client_8bit_mail_without_a_true_charset(encode: Callable[[str], str],
+                                                     charset: str | None) -> None:
     # Outlook Express on a machine with an ABC or VNI keyboard sends the font's bytes as
     # they are: raw 8-bit headers, a body labelled Latin-1 or not labelled at all.  A
     # windows-1258 guess must not get there first ("kÕt" read as "kƠt").
-    assert callable(encode)
     subject, body = "Báo cáo kết quả quý I năm 2021", "Kính gửi: Liên đoàn Lao động quận"
     ctype = f"text/plain; charset={charset}" if charset else "text/plain"
     raw = build_raw_message([
