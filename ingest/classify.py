@@ -44,7 +44,6 @@ from ingest.textnorm import (
 from ingest.title import document_title
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-PERIOD_TOPICS: tuple[str, ...] = ("q1", "h1", "q3", "y")
 TOPIC_GROUPS: tuple[str, ...] = ("period", "dvk")
 DVK_TOPIC = "dvk"
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.textnorm import fold, loose_pattern
 
@@ -115,6 +116,7 @@ def _continues_title(folded: str, line: str, first: str) -> bool:
     return len(first.split()) <= 3 or _is_upper(line) or len(line.split()) <= 16
 
 
+@lru_cache(maxsize=64)  # classify and attribute both read each document's title block
 def read_title_block(text: str) -> TitleBlock:
     """The title (and the letterhead above it) of a document's extracted text.
 
